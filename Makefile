@@ -1,0 +1,64 @@
+# Một Cửa — the two commands of a fresh machine are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint format venv migrate demo bench messages clean
+
+$(BIN)/motcua: requirements-dev.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $(BIN)/motcua
+
+venv: $(BIN)/motcua
+
+migrate: venv
+	$(BIN)/motcua migrate --noinput
+
+demo: migrate
+	$(BIN)/motcua load-demo
+
+run: demo
+	$(BIN)/motcua runserver $(HOST):$(PORT)
+
+lint: venv
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/motcua makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run 'motcua makemigrations'"; exit 1; }
+
+format: venv
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+test-sqlite: venv
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest
+
+test-postgres: venv
+	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+		echo "== Test suite on PostgreSQL ($(PG_URL)) =="; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+	elif [ -n "$$MOTCUA_REQUIRE_POSTGRES" ]; then \
+		echo "FAILED: PostgreSQL at 127.0.0.1:5432 is required here (MOTCUA_REQUIRE_POSTGRES) but does not answer."; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL at 127.0.0.1:5432 does not answer; the suite ran on SQLite only."; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: venv
+	$(BIN)/python -m benchmarks
+
+messages: venv
+	cd src/motcua && ../../$(BIN)/motcua makemessages -l vi -l en --no-obsolete && ../../$(BIN)/motcua compilemessages
+
+clean:
+	rm -rf $(VENV) var
