@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.reports",
     "motcua.backoffice",
+    "motcua.demo",
 ]
 
 MIDDLEWARE = [
