@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from motcua.core.views import healthz
+
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
     path("", include("motcua.backoffice.urls")),
 ]
