@@ -35,3 +35,15 @@ class ComponentKind(models.TextChoices):
     ORIGINAL = "original", _("Bản chính")
     COPY = "copy", _("Bản sao")
     ORIGINAL_OR_COPY = "either", _("Bản chính hoặc bản sao")
+
+
+class FeePer(models.TextChoices):
+    """What a fee line is counted per (see `services.fee_compute`)."""
+
+    CASE = "case", _("mỗi hồ sơ")
+    COPY = "copy", _("mỗi bản")
+    PAGE = "page", _("mỗi trang")
+
+
+HOURS_PER_WORKING_DAY = 8
+"""1 working day = 8 working hours (BLLĐ art. 105(1); OpenCPS does the same, DOMAIN §2.1)."""
