@@ -1,0 +1,83 @@
+"""`motcua load-demo`: idempotent, seeded from the 2023 H1 CCHC report of xã Tái Sơn."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from motcua.accounts.models import User
+from motcua.demo.services import DEMO_ACCOUNTS, DEMO_STEPS, TAI_SON_CODE
+from motcua.organisation.constants import Role, StaffCategory
+from motcua.organisation.models import Unit
+from motcua.organisation.selectors import staffing_summary, user_has_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings: Any) -> None:
+    """Password hashing is not under test here; keep the suite fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+APPS = ("accounts", "organisation", "calendar", "catalogue", "dossiers")
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model.objects.count()
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+def test_load_demo_twice_same_rows_and_prints_logins() -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    first = _row_counts()
+    out2 = StringIO()
+    call_command("load_demo", stdout=out2)
+    assert _row_counts() == first
+    assert first["organisation.Unit"] == 10
+    text = out2.getvalue()
+    for spec in DEMO_ACCOUNTS:
+        assert spec.username in text
+        assert spec.password in text
+    assert "Tên đăng nhập" in text and "Mật khẩu" in text
+    assert [name for name, _ in DEMO_STEPS] == [
+        "units",
+        "staff",
+        "staffing",
+        "calendar",
+        "catalogue",
+        "dossiers",
+    ]
+
+
+def test_demo_matches_seed_report_and_roles() -> None:
+    call_command("load_demo", stdout=StringIO())
+    ts = Unit.objects.get(code=TAI_SON_CODE)
+    # Seed report II.3: biên chế 18 (cán bộ 10, công chức 8); có mặt 17 (9 + 8); 32 KCT.
+    summary = staffing_summary(ts, dt.date(2023, 6, 30))
+    cb = summary.category(StaffCategory.CAN_BO)
+    cc = summary.category(StaffCategory.CONG_CHUC)
+    kct = summary.category(StaffCategory.KHONG_CHUYEN_TRACH)
+    assert (summary.quota_total, summary.actual_total) == (18, 17)
+    assert (cb.quota, cb.actual, cb.party_members) == (10, 9, 9)
+    assert cb.political_theory == {"Sơ cấp": 1, "Trung cấp": 8}
+    assert cb.professional == {"Chưa qua đào tạo": 1, "Đại học": 8}
+    assert (cc.quota, cc.actual, cc.party_members) == (8, 8, 8)
+    assert cc.political_theory == {"Sơ cấp": 3, "Trung cấp": 5}
+    assert cc.professional == {"Đại học": 8}
+    assert kct.actual == 32
+    users = {u.username: u for u in User.objects.all()}
+    assert user_has_role(users["taison.tiepnhan"], ts, Role.RECEIVER)
+    assert user_has_role(users["taison.lanhdao"], ts, Role.LEADER)
+    assert user_has_role(users["tinh.giamsat"], ts, Role.SUPERVISOR)
+    assert not user_has_role(users["congdan"], ts, Role.RECEIVER)
+    assert users["admin"].is_superuser and users["admin"].check_password("Quan-Tri-Demo-2023!")
