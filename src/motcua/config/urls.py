@@ -7,5 +7,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("thong-ke/", include("motcua.reports.urls")),
     path("", include("motcua.backoffice.urls")),
 ]
