@@ -79,6 +79,7 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
 class ProcedureVersionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProcedureVersion
+        skip_postgeneration_save = True
 
     procedure = factory.SubFactory(ProcedureFactory)
     number = 1
