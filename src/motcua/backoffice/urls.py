@@ -13,4 +13,13 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tiep-nhan/moi/", views.intake, name="intake"),
+    path("tiep-nhan/thu-tuc/", views.procedure_search, name="procedure_search"),
+    path("tiep-nhan/thanh-phan/", views.procedure_components, name="procedure_components"),
+    path("hang-doi/<slug:name>/", views.queue, name="queue"),
+    path("ho-so/<int:pk>/", views.dossier_detail, name="dossier"),
+    path("ho-so/<int:pk>/dinh-danh/", views.dossier_reveal_id, name="dossier_reveal_id"),
+    path("ho-so/<int:pk>/thao-tac/<slug:action>/", views.dossier_action, name="dossier_action"),
+    path("ho-so/<int:pk>/in/<slug:slug>/", views.print_form, name="print_form"),
+    path("so-theo-doi/<int:unit_id>/<int:year>/", views.ledger, name="ledger"),
 ]

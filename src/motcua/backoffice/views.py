@@ -1,10 +1,563 @@
+"""Staff pages of the one-stop desk (Bộ phận Một cửa). Thin: parse, call a selector or a
+service, render. The back office never writes dossier rows itself (STYLE.md)."""
+
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.accounts.models import User
+from motcua.backoffice import presenters
+from motcua.backoffice.actions import perform
+from motcua.backoffice.forms import ACTION_FORMS, IntakeForm, procedure_version_today
+from motcua.catalogue.models import Field, Procedure
+from motcua.catalogue.selectors import procedure_search as catalogue_search
+from motcua.core.errors import ConcurrentChange, DomainError
+from motcua.dossiers import selectors
+from motcua.dossiers import services as dossier_services
+from motcua.dossiers.constants import RuleSet
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.transitions import TRANSITIONS, Action, FormKind, form_number, rule_set_for
+from motcua.organisation.constants import Role
+from motcua.organisation.models import Unit
+from motcua.organisation.selectors import units_for_role, user_has_role, visible_unit_ids
+
+audit = logging.getLogger("motcua.audit")
+
+View = Callable[..., HttpResponse]
 
 
-@login_required
+def staff_required(view: View) -> View:
+    """Logged-in staff accounts only (citizens use the portal)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request.user, "is_citizen", False):
+            raise DjangoPermissionDenied(_("Trang dành cho cán bộ, công chức."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+    try:
+        return selectors.dossier_get_for_user(_user(request), pk)
+    except Dossier.DoesNotExist as exc:
+        raise Http404(_("Không tìm thấy hồ sơ.")) from exc
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+# ---------------------------------------------------------------------------------------------
+# Home
+# ---------------------------------------------------------------------------------------------
+
+
+@staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/home.html", {})
+    user = _user(request)
+    receiver_units = list(units_for_role(user, Role.RECEIVER).order_by("path"))
+    context = {
+        "counts": selectors.queue_counts(user),
+        "receiver_units": receiver_units,
+        "year": timezone.localdate().year,
+    }
+    return render(request, "backoffice/home.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counter intake (tiếp nhận trực tiếp) — NĐ61 art. 16–17
+# ---------------------------------------------------------------------------------------------
+
+
+def _components_context(procedure: Procedure | None, ticked: list[int] | None) -> dict[str, Any]:
+    version = procedure_version_today(procedure) if procedure is not None else None
+    components = list(version.components.all()) if version is not None else []
+    if ticked is None:  # first display: everything ticked, the officer unticks what is missing
+        ticked = [c.pk for c in components]
+    return {"procedure": procedure, "version": version, "components": components, "ticked": ticked}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def intake(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    units = units_for_role(user, Role.RECEIVER).order_by("path")
+    if not units.exists():
+        raise DjangoPermissionDenied(_("Chỉ cán bộ tiếp nhận (Một cửa) được tiếp nhận hồ sơ."))
+    form = IntakeForm(request.POST or None, units=units)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = _intake_submit(user, form.cleaned_data)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return _after_intake(request, dossier, form.cleaned_data["decision"])
+    selected = form.selected_procedure()
+    ticked = None
+    if form.is_bound:
+        ticked = [int(v) for v in request.POST.getlist("components") if v.isdigit()]
+    context = {
+        "form": form,
+        "error": error,
+        "results": [selected] if selected else [],
+        **_components_context(selected, ticked),
+    }
+    return render(request, "backoffice/intake.html", context, status=400 if form.is_bound else 200)
+
+
+def _intake_submit(user: User, data: dict[str, Any]) -> Dossier:
+    """Create the dossier and take the officer's decision in one transaction: a refusal of the
+    receipt (e.g. a required component missing) leaves nothing behind."""
+    decision = data["decision"]
+    reasons = [line.strip() for line in data["note"].splitlines() if line.strip()]
+    with transaction.atomic():
+        dossier = dossier_services.dossier_create_at_counter(
+            user=user,
+            unit=data["unit"],
+            procedure=data["procedure"],
+            applicant_name=data["applicant_name"],
+            applicant_id_number=data["applicant_id_number"],
+            applicant_phone=data["applicant_phone"],
+            applicant_email=data["applicant_email"],
+            applicant_address=data["applicant_address"],
+            channel=data["channel"],
+            copies=data["copies"],
+            provided_component_ids=data["components"],
+        )
+        if decision == "receive":
+            return dossier_services.dossier_receive(
+                dossier=dossier, user=user, note=data["note"], expected_version=dossier.version
+            )
+        if decision == "supplement":
+            return dossier_services.dossier_intake_request_supplement(
+                dossier=dossier, user=user, reasons=reasons, expected_version=dossier.version
+            )
+        return dossier_services.dossier_intake_refuse(
+            dossier=dossier, user=user, reasons=reasons, expected_version=dossier.version
+        )
+
+
+def _after_intake(request: HttpRequest, dossier: Dossier, decision: str) -> HttpResponse:
+    if decision == "receive":
+        messages.success(
+            request,
+            _("Đã tiếp nhận hồ sơ %(code)s. Hãy in Giấy tiếp nhận và hẹn trả kết quả.")
+            % {"code": dossier.code},
+        )
+        kind = FormKind.RECEIPT
+    elif decision == "supplement":
+        messages.success(request, _("Đã lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."))
+        kind = FormKind.SUPPLEMENT
+    else:
+        messages.success(request, _("Đã lập Phiếu từ chối tiếp nhận hồ sơ."))
+        kind = FormKind.REFUSAL
+    url = reverse("backoffice:dossier", args=[dossier.pk])
+    return redirect(f"{url}?in={kind.value}")
+
+
+@staff_required
+@require_GET
+def procedure_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    results = (
+        list(catalogue_search(query, on=timezone.localdate(), limit=20)) if len(query) >= 2 else []
+    )
+    return render(
+        request, "backoffice/_procedure_results.html", {"results": results, "query": query}
+    )
+
+
+@staff_required
+@require_GET
+def procedure_components(request: HttpRequest) -> HttpResponse:
+    raw = request.GET.get("procedure", "")
+    procedure = Procedure.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    return render(request, "backoffice/_components.html", _components_context(procedure, None))
+
+
+# ---------------------------------------------------------------------------------------------
+# Queues
+# ---------------------------------------------------------------------------------------------
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() else None
+
+
+@staff_required
+@require_GET
+def queue(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in selectors.QUEUES:
+        raise Http404(_("Không có hàng đợi này."))
+    user = _user(request)
+    order = request.GET.get("sap_xep", "due")
+    if order not in selectors.ORDERS:
+        order = "due"
+    field_id = _int_param(request, "linh_vuc")
+    procedure_id = _int_param(request, "thu_tuc")
+    unit_id = _int_param(request, "don_vi")
+    try:
+        page = selectors.queue(
+            user,
+            name,
+            unit=unit_id,
+            field=field_id,
+            procedure=procedure_id,
+            order=order,
+            after=request.GET.get("sau") or None,
+            limit=_page_size(request),
+        )
+    except selectors.BadCursor:
+        return HttpResponseBadRequest(_("Liên kết trang không hợp lệ."))
+    params = {
+        "sap_xep": order,
+        "linh_vuc": field_id or "",
+        "thu_tuc": procedure_id or "",
+        "so_dong": _int_param(request, "so_dong") or "",
+        "don_vi": unit_id or "",
+    }
+    context = {
+        "queue": selectors.QUEUES[name],
+        "page": page,
+        "params": params,
+        "now": timezone.now(),
+        "more_query": _query({**params, "sau": page.next_cursor}) if page.next_cursor else "",
+    }
+    if _is_htmx(request) and request.GET.get("sau"):
+        return render(request, "backoffice/_queue_rows.html", context)
+    context.update(
+        {
+            "fields": Field.objects.order_by("code"),
+            "procedures": (
+                Procedure.objects.filter(field_id=field_id).order_by("code")
+                if field_id
+                else Procedure.objects.none()
+            ),
+            "orders": [
+                ("due", _("Hạn trả sớm nhất")),
+                ("-due", _("Hạn trả muộn nhất")),
+                ("received", _("Tiếp nhận cũ nhất")),
+                ("-received", _("Tiếp nhận mới nhất")),
+            ],
+        }
+    )
+    return render(request, "backoffice/queue.html", context)
+
+
+def _page_size(request: HttpRequest) -> int:
+    raw = _int_param(request, "so_dong")
+    return max(1, min(raw or 50, 200))
+
+
+def _query(params: dict[str, Any]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Dossier page
+# ---------------------------------------------------------------------------------------------
+
+FORM_SLUGS: dict[str, FormKind] = {
+    "giay-tiep-nhan": FormKind.RECEIPT,
+    "phieu-bo-sung": FormKind.SUPPLEMENT,
+    "phieu-tu-choi": FormKind.REFUSAL,
+    "phieu-xin-loi": FormKind.APOLOGY,
+    "thong-bao-dung": FormKind.STOP_NOTICE,
+    "phieu-kiem-soat": FormKind.CONTROL_SHEET,
+}
+SLUG_OF = {kind: slug for slug, kind in FORM_SLUGS.items()}
+FORM_TITLES: dict[FormKind, str] = {
+    FormKind.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    FormKind.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    FormKind.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    FormKind.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    FormKind.STOP_NOTICE: "Thông báo dừng giải quyết hồ sơ",
+    FormKind.CONTROL_SHEET: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    FormKind.LEDGER: "Sổ theo dõi hồ sơ",
+}
+#: Actions whose event carries the content of each form.
+FORM_EVENTS: dict[FormKind, tuple[str, ...]] = {
+    FormKind.RECEIPT: (Action.RECEIVE, Action.SUPPLEMENT_COMPLETE),
+    FormKind.SUPPLEMENT: (Action.INTAKE_REQUEST_SUPPLEMENT, Action.REQUEST_SUPPLEMENT),
+    FormKind.REFUSAL: (Action.INTAKE_REFUSE, Action.REJECT),
+    FormKind.APOLOGY: (Action.APOLOGY,),
+    FormKind.STOP_NOTICE: (Action.STOP,),
+    FormKind.CONTROL_SHEET: (Action.RECEIVE,),
+}
+
+
+def _form_title(rule_set: str, kind: FormKind) -> str:
+    if kind == FormKind.APOLOGY and rule_set == RuleSet.ND118_2025:
+        return "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"
+    return FORM_TITLES[kind]
+
+
+def _printable_forms(dossier: Dossier, events: list[Any]) -> list[dict[str, Any]]:
+    done = {e.action for e in events}
+    result = []
+    for kind, actions in FORM_EVENTS.items():
+        number = form_number(dossier.rule_set, kind) if dossier.rule_set else ""
+        if number and done.intersection(actions):
+            result.append(
+                {
+                    "kind": kind.value,
+                    "slug": SLUG_OF[kind],
+                    "number": number,
+                    "title": _form_title(dossier.rule_set, kind),
+                }
+            )
+    return result
+
+
+def _action_forms(
+    dossier: Dossier, user: User, bound: tuple[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    forms_ = []
+    for transition in selectors.available_actions(dossier, user):
+        form_class = ACTION_FORMS[transition.action]
+        if bound is not None and bound[0] == transition.action:
+            form = bound[1]
+        else:
+            form = form_class(dossier=dossier, auto_id=f"id_{transition.action}_%s")
+        forms_.append(
+            {
+                "action": transition.action.value,
+                "label": transition.label[:1].upper() + transition.label[1:],
+                "legal": presenters.legal_vi(transition.legal),
+                "form_number": transition.form_number(dossier.rule_set) if dossier.rule_set else "",
+                "form": form,
+                "open": bound is not None and bound[0] == transition.action,
+            }
+        )
+    return forms_
+
+
+def _dossier_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
+    user = _user(request)
+    timeline = selectors.dossier_timeline(dossier)
+    events = [e.event for e in timeline]
+    cal = selectors.work_calendar(dossier.current_unit)
+    now = timezone.now()
+    running = dossier.state in selectors.RUNNING_STATES
+    return {
+        "dossier": dossier,
+        "masked_id": presenters.mask_id_number(dossier.applicant_id_number),
+        "timeline": timeline,
+        "transfers": selectors.dossier_transfers(dossier),
+        "components": list(dossier.components.all()),
+        "due_explanation": presenters.last_payload(events, "due_explanation") or [],
+        "time_left": presenters.time_left(cal, now, dossier.effective_due_at) if running else None,
+        "step_left": presenters.time_left(cal, now, dossier.current_step_due_at)
+        if running
+        else None,
+        "printables": _printable_forms(dossier, events),
+        "print_now": request.GET.get("in", ""),
+        "slug_of": {k.value: v for k, v in SLUG_OF.items()},
+        "user_can_act": user_has_role(user, dossier.current_unit),
+    }
+
+
+@staff_required
+@require_GET
+def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    context = _dossier_context(request, dossier)
+    context["actions"] = _action_forms(dossier, _user(request))
+    return render(request, "backoffice/dossier.html", context)
+
+
+@staff_required
+@require_POST
+def dossier_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full identity number on demand; each opening is logged (NĐ 13/2023 art. 38)."""
+    dossier = _dossier_or_404(request, pk)
+    audit.info(
+        "id_number_revealed dossier=%s user=%s at=%s",
+        dossier.pk,
+        request.user.pk,
+        timezone.now().isoformat(),
+    )
+    return HttpResponse(
+        format_html('<span class="id-number" id="id-number">{}</span>', dossier.applicant_id_number)
+    )
+
+
+@staff_required
+@require_POST
+def dossier_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    user = _user(request)
+    try:
+        act = Action(action)
+        form_class = ACTION_FORMS[act]
+    except (ValueError, KeyError) as exc:
+        raise Http404(_("Thao tác không hợp lệ.")) from exc
+    posted_version = request.POST.get("expected_version", "")
+    if posted_version.isdigit() and int(posted_version) != dossier.version:
+        return _render_dossier(request, dossier, user, None, ConcurrentChange().message, 409)
+    if act not in {t.action for t in selectors.available_actions(dossier, user)}:
+        raise DjangoPermissionDenied(_("Bạn không thể thực hiện thao tác này với hồ sơ."))
+    form = form_class(request.POST, dossier=dossier, auto_id=f"id_{act}_%s")
+    error = None
+    if form.is_valid():
+        try:
+            updated = perform(act, dossier, user, form.cleaned_data)
+        except ConcurrentChange as exc:
+            error = exc.message
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                _("Đã %(label)s (hồ sơ %(code)s).")
+                % {"label": form_label(act), "code": updated.code or f"#{updated.pk}"},
+            )
+            target = reverse("backoffice:dossier", args=[updated.pk])
+            if not selectors.dossiers_for_user(user).filter(pk=updated.pk).exists():
+                target = reverse("backoffice:home")  # sent to a unit the user cannot read
+            return redirect(target)
+    dossier = _dossier_or_404(request, pk)
+    return _render_dossier(request, dossier, user, (act, form), error, 409 if error else 400)
+
+
+def _render_dossier(
+    request: HttpRequest,
+    dossier: Dossier,
+    user: User,
+    bound: tuple[str, Any] | None,
+    error: str | None,
+    status: int,
+) -> HttpResponse:
+    context = _dossier_context(request, dossier)
+    context["actions"] = _action_forms(dossier, user, bound=bound)
+    context["action_error"] = error
+    return render(request, "backoffice/dossier.html", context, status=status)
+
+
+def form_label(action: Action) -> str:
+    return TRANSITIONS[action].label
+
+
+# ---------------------------------------------------------------------------------------------
+# Printable forms (TT 01/2018/TT-VPCP art. 9; TT 03/2025/TT-VPCP) — DOMAIN.md §1.14, §7
+# ---------------------------------------------------------------------------------------------
+
+
+def _header(unit: Unit, rule_set: str) -> dict[str, str]:
+    desk = (
+        _("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")
+        if rule_set == RuleSet.ND118_2025
+        else _("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ")
+    )
+    return {"parent": _("ỦY BAN NHÂN DÂN %(name)s") % {"name": unit.name.upper()}, "agency": desk}
+
+
+def _circular(rule_set: str) -> str:
+    if rule_set == RuleSet.ND118_2025:
+        return "Thông tư số 03/2025/TT-VPCP"
+    return "Thông tư số 01/2018/TT-VPCP ngày 23/11/2018 của Văn phòng Chính phủ"
+
+
+@staff_required
+@require_GET
+def print_form(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    kind = FORM_SLUGS.get(slug)
+    if kind is None:
+        raise Http404(_("Không có biểu mẫu này."))
+    rule_set = dossier.rule_set or RuleSet.ND61_2018
+    number = form_number(rule_set, kind)
+    timeline = selectors.dossier_timeline(dossier)
+    events = [e.event for e in timeline]
+    source = [e for e in events if e.action in FORM_EVENTS[kind]]
+    if not number or not source:
+        raise Http404(_("Hồ sơ chưa có biểu mẫu này."))
+    event = source[-1]
+    components = list(dossier.components.all())
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "kind": kind.value,
+        "number": number,
+        "title": _form_title(rule_set, kind),
+        "circular": _circular(rule_set),
+        "header": _header(dossier.unit, rule_set),
+        "place_date": f"{dossier.unit.name}, {presenters.vn_date_words(event.at)}",
+        "event": event,
+        "items": (event.payload or {}).get("items") or [event.note],
+        "components": components,
+        "missing": [c for c in components if not c.provided],
+        "a5": True,  # every form is A5 except the ledger (TT 01/2018 art. 9(2))
+        "timeline": timeline,
+        "received_words": presenters.vn_time_words(dossier.received_at),
+        "due_words": presenters.vn_time_words(dossier.due_at),
+        "extended_words": presenters.vn_date_words(dossier.extended_due_at),
+        "event_time_words": presenters.vn_time_words(event.at),
+        "time_limit": dossier.procedure_version,
+    }
+    if dossier.code:
+        context["qr_svg"] = presenters.qr_svg(presenters.lookup_url(dossier.code))
+        context["lookup_url"] = presenters.lookup_url(dossier.code)
+    return render(request, f"backoffice/print/{kind.value}.html", context)
+
+
+@staff_required
+@require_GET
+def ledger(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+    """Sổ theo dõi hồ sơ (Mẫu 06; Mẫu 07 under TT 03/2025), per unit and year, numbered
+    continuously from 1 (TT 01/2018 art. 10). Pages of 500 entries by keyset on the number."""
+    user = _user(request)
+    if unit_id not in visible_unit_ids(user):
+        raise Http404(_("Không tìm thấy đơn vị."))
+    unit = Unit.objects.get(pk=unit_id)
+    start = _int_param(request, "tu") or 1
+    size = 500
+    rows = list(
+        Dossier.objects.filter(unit=unit, ledger_year=year, ledger_number__gte=start)
+        .select_related("procedure_version__procedure", "current_unit")
+        .prefetch_related("transfers__to_unit")
+        .order_by("ledger_number")[: size + 1]
+    )
+    more = rows[size].ledger_number if len(rows) > size else None
+    rows = rows[:size]
+    # The book follows the rule set of its entries (a 2025 book switches on 01/07/2025).
+    rule_set = rows[-1].rule_set if rows else rule_set_for(dt.date(year, 12, 31))
+    context = {
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "more": more,
+        "number": form_number(rule_set, FormKind.LEDGER),
+        "circular": _circular(rule_set),
+        "header": _header(unit, rule_set),
+        "title": FORM_TITLES[FormKind.LEDGER],
+    }
+    return render(request, "backoffice/print/ledger.html", context)

@@ -1,0 +1,126 @@
+"""Small pure helpers that turn dossier data into what a staff page shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from motcua.calendar.workdays import WorkCalendar
+
+
+def mask_id_number(value: str) -> str:
+    """`001203004567` → `••••••••4567`: only the last 4 digits are shown unless the officer
+    opens the number (DOMAIN.md §10.1: masking CCCD in lists and logs)."""
+    if not value:
+        return ""
+    return "•" * max(len(value) - 4, 0) + value[-4:]
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    text: str
+    overdue: bool
+    soon: bool
+
+
+def _working_seconds(cal: WorkCalendar, start: dt.datetime, end: dt.datetime) -> float:
+    """Working time inside the sessions between two instants of the same local day."""
+    start, end = cal.local(start), cal.local(end)
+    if not cal.is_working_day(start.date()):
+        return 0.0
+    total = 0.0
+    for session in cal.sessions:
+        s = cal.at(start.date(), session.start)
+        e = cal.at(start.date(), session.end)
+        lo, hi = max(s, start), min(e, end)
+        if hi > lo:
+            total += (hi - lo).total_seconds()
+    return total
+
+
+def time_left(cal: WorkCalendar, now: dt.datetime, due: dt.datetime | None) -> TimeLeft | None:
+    """How long is left until `due` in working days, or working hours on the last day
+    (DOMAIN.md §2.1), or how late it is."""
+    if due is None:
+        return None
+    today, due_day = cal.local(now).date(), cal.local(due).date()
+    if due <= now:
+        days = cal.working_days_between(due_day, today)
+        if days >= 1:
+            return TimeLeft(_("Quá hạn %(n)s ngày làm việc") % {"n": days}, True, False)
+        return TimeLeft(_("Quá hạn (trong ngày)"), True, False)
+    days = cal.working_days_between(today, due_day)
+    if days >= 1:
+        return TimeLeft(_("Còn %(n)s ngày làm việc") % {"n": days}, False, days <= 1)
+    seconds = int(_working_seconds(cal, now, due))
+    hours, minutes = seconds // 3600, (seconds % 3600) // 60
+    return TimeLeft(
+        _("Còn %(h)s giờ %(m)s phút làm việc") % {"h": hours, "m": minutes}, False, True
+    )
+
+
+_DECREES = {"NĐ61": "NĐ 61/2018/NĐ-CP", "TT01/2018": "TT 01/2018/TT-VPCP"}
+
+
+def legal_vi(text: str) -> str:
+    """ "NĐ61 art. 19(4)" → "NĐ 61/2018/NĐ-CP Điều 19(4)": the transition table's sources in
+    the words an officer reads."""
+    for short, full in _DECREES.items():
+        text = re.sub(rf"{re.escape(short)}(?![\d/])", full, text)
+    return re.sub(r"\barts?\.\s*", "Điều ", text)
+
+
+def lookup_url(code: str) -> str:
+    """The public look-up address printed as a QR code: the code only, never the secret."""
+    base = str(settings.MOTCUA.get("PUBLIC_BASE_URL", "")).rstrip("/")
+    return f"{base}/tra-cuu/?{urlencode({'ma': code})}"
+
+
+def qr_svg(data: str, *, scale: int = 2) -> str:
+    """An inline SVG QR code (segno; error correction M)."""
+    return str(segno.make_qr(data, error="m").svg_inline(scale=scale, title=data))
+
+
+def vn_date_words(value: dt.datetime | dt.date | None) -> str:
+    """ "ngày 05 tháng 01 năm 2026" (Decree 30/2020 Phụ lục I: day < 10 and months 1–2 padded)."""
+    if value is None:
+        return _("ngày … tháng … năm …")
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date()
+    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
+    return _("ngày %(d)s tháng %(m)s năm %(y)s") % {
+        "d": f"{value.day:02d}",
+        "m": month,
+        "y": value.year,
+    }
+
+
+def vn_time_words(value: dt.datetime | None) -> str:
+    """ "08 giờ 30 phút, ngày 25 tháng 11 năm 2026" (Mẫu 01, Mẫu 05)."""
+    if value is None:
+        return _("… giờ … phút, ngày … tháng … năm …")
+    from django.utils import timezone
+
+    local = timezone.localtime(value)
+    return _("%(h)s giờ %(m)s phút, %(day)s") % {
+        "h": f"{local.hour:02d}",
+        "m": f"{local.minute:02d}",
+        "day": vn_date_words(local.date()),
+    }
+
+
+def last_payload(events: list[Any], key: str) -> Any:
+    """The latest value of `key` in the event payloads (e.g. the due-date explanation)."""
+    for event in reversed(events):
+        if key in (event.payload or {}):
+            return event.payload[key]
+    return None
