@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "motcua.reports",
     "motcua.backoffice",
     "motcua.demo",
+    "motcua.reform",
+    "motcua.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +199,8 @@ MOTCUA = {
     # DOMAIN.md §2.3: dossiers received after this local time count from the next working day
     # for same-day procedures (NĐ61 art. 18(2)-(3); NĐ 23/2015 art. 7). ✅
     "CUTOFF_TIME": os.environ.get("MOTCUA_CUTOFF_TIME", "15:00"),
+    # DOMAIN.md §2.3 ❓: the limit units the cut-off applies to (by law: same-day procedures).
+    "CUTOFF_APPLIES_TO": env_list("MOTCUA_CUTOFF_APPLIES_TO", "same_day"),
     # DOMAIN.md §2.3 ❓: an online dossier's clock starts at the officer's receipt ("receipt")
     # or at the submission moved to the next working session ("submission").
     "ONLINE_CLOCK_START": os.environ.get("MOTCUA_ONLINE_CLOCK_START", "receipt"),

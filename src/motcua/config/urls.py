@@ -8,5 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("thong-ke/", include("motcua.reports.urls")),
+    path("cai-cach/", include("motcua.reform.urls")),
+    path("danh-gia/", include("motcua.evaluation.urls")),
     path("", include("motcua.backoffice.urls")),
 ]

@@ -1,0 +1,127 @@
+"""The evaluation page: own unit only (another commune answers 404), and the admin
+configuration of QĐ 766 thresholds (DOMAIN.md §4.1: maxima and thresholds are data)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.factories import MembershipFactory, UserFactory
+
+from motcua.dossiers.constants import Channel
+from motcua.evaluation.indices import qd766_indicators
+from motcua.evaluation.models import IndicatorConfig
+from motcua.evaluation.tests.helpers import EARLY, LATE, finished
+from motcua.organisation.constants import Role
+from motcua.organisation.models import Unit
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("motcua.evaluation.tests.urls")]
+
+PERIOD = {"tu_ngay": "01/01/2023", "den_ngay": "30/06/2023"}
+
+
+@pytest.fixture
+def client(officer: Any) -> Client:
+    c = Client()
+    c.force_login(officer)
+    return c
+
+
+def test_page_of_own_unit(client: Client, commune: Unit, officer: Any) -> None:
+    finished(commune, EARLY, assignee=officer)
+    finished(commune, LATE, channel=Channel.COUNTER)
+    response = client.get(f"/danh-gia/{commune.code}/", PERIOD)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert commune.name in body
+    assert "Thông tư 01/2018/TT-VPCP" in body
+    assert "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" in body
+    assert "chưa có dữ liệu" in body
+    assert officer.full_name in body
+    assert response.context["tt01"].dossier_count == 2
+    assert 'name="viewport"' in body  # readable on a phone (base layout)
+
+
+def test_page_of_another_commune_is_hidden(client: Client, other_commune: Unit) -> None:
+    response = client.get(f"/danh-gia/{other_commune.code}/", PERIOD)
+    assert response.status_code == 404
+
+
+def test_supervisor_of_the_district_sees_the_commune(commune: Unit, district: Unit) -> None:
+    supervisor = UserFactory(username="eva-supervisor")
+    MembershipFactory(user=supervisor, unit=district, role=Role.SUPERVISOR)
+    c = Client()
+    c.force_login(supervisor)
+    assert c.get(f"/danh-gia/{commune.code}/", PERIOD).status_code == 200
+
+
+def test_login_required(commune: Unit) -> None:
+    response = Client().get(f"/danh-gia/{commune.code}/")
+    assert response.status_code == 302
+    assert "next=" in response["Location"]
+
+
+def test_index_redirects_to_the_only_unit(client: Client, commune: Unit) -> None:
+    response = client.get("/danh-gia/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/danh-gia/{commune.code}/"
+
+
+def test_invalid_period_shows_the_form_error(client: Client, commune: Unit) -> None:
+    response = client.get(
+        f"/danh-gia/{commune.code}/", {"tu_ngay": "30/06/2023", "den_ngay": "01/01/2023"}
+    )
+    assert response.status_code == 200
+    assert "tt01" not in response.context
+    assert "Ngày kết thúc phải không trước ngày bắt đầu." in response.content.decode()
+
+
+def test_default_period_renders(client: Client, commune: Unit) -> None:
+    response = client.get(f"/danh-gia/{commune.code}/")
+    assert response.status_code == 200
+    assert response.context["tt01"].dossier_count == 0
+
+
+def test_admin_change_of_threshold_changes_the_score(commune: Unit) -> None:
+    """QĐ 766 §4.1 id 5.4: threshold 90% → 75 × 6 / 90 = 5.00; an administrator sets 75% in
+    the admin → full 6 points, without code."""
+    for done in (EARLY, EARLY, EARLY, LATE):
+        finished(commune, done)
+
+    def points_54() -> Decimal | None:
+        rows = {r.code: r for r in qd766_indicators(commune, *_dates())}
+        return rows["5.4"].points
+
+    assert points_54() == Decimal("5.00")
+    admin = UserFactory(username="eva-admin", is_staff=True, is_superuser=True)
+    c = Client()
+    c.force_login(admin)
+    config = IndicatorConfig.objects.get(code="5.4")
+    url = f"/quan-tri/evaluation/indicatorconfig/{config.pk}/change/"
+    assert c.get(url).status_code == 200
+    response = c.post(
+        url,
+        {
+            "code": config.code,
+            "order": config.order,
+            "name": config.name,
+            "pmax": "6",
+            "threshold": "75",
+            "warning_target": "",
+            "warning_margin": "10",
+            "source": config.source,
+            "confidence": config.confidence,
+            "waits_for": "",
+            "note": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert points_54() == Decimal("6.00")
+
+
+def _dates() -> tuple[Any, Any]:
+    import datetime as dt
+
+    return dt.date(2023, 1, 1), dt.date(2023, 6, 30)

@@ -1,0 +1,59 @@
+"""The evaluation page (mounted by the lead at /danh-gia/): TT 01/2018 indices, the QĐ 766
+early-warning panel and the per-officer table for a unit and period. Thin: parse, compute,
+render. Units outside the user's visibility answer 404 (their existence is not revealed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from motcua.evaluation import indices
+from motcua.evaluation.forms import PeriodForm
+from motcua.evaluation.selectors import evaluation_units, unit_officers
+
+
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """From 01/01 of the current year to today (local time)."""
+    today = today or timezone.localdate()
+    return dt.date(today.year, 1, 1), today
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    units = list(evaluation_units(request.user))
+    if len(units) == 1:
+        return redirect("evaluation:unit", unit_code=units[0].code)
+    return render(request, "evaluation/index.html", {"units": units})
+
+
+@login_required
+@require_GET
+def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
+    unit = evaluation_units(request.user).filter(code=unit_code).first()
+    if unit is None:
+        raise Http404(_("Không tìm thấy đơn vị."))
+    start, end = default_period()
+    form = PeriodForm(
+        request.GET or {"tu_ngay": start.strftime("%d/%m/%Y"), "den_ngay": end.strftime("%d/%m/%Y")}
+    )
+    context: dict[str, object] = {"unit": unit, "form": form}
+    if form.is_valid():
+        date_from, date_to = form.cleaned_data["tu_ngay"], form.cleaned_data["den_ngay"]
+        context.update(
+            {
+                "date_from": date_from,
+                "date_to": date_to,
+                "tt01": indices.unit_indices(unit, date_from, date_to),
+                "qd766": indices.qd766_indicators(unit, date_from, date_to),
+                "officers": indices.officers_indices(unit, unit_officers(unit), date_from, date_to),
+                "settings_note": indices.stats_settings_note(),
+            }
+        )
+    return render(request, "evaluation/unit.html", context)
