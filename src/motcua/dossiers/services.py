@@ -1,0 +1,1204 @@
+"""Writes of the dossier lifecycle: one keyword-only function per action (DOMAIN.md §1–§2).
+
+Every service follows the same recipe (STYLE.md practices 1–3):
+
+1. one `transaction.atomic`;
+2. `SELECT … FOR UPDATE` on the dossier row, then the optimistic `expected_version` check
+   (a mismatch raises `ConcurrentChange`);
+3. `transitions.check_transition()` — the state machine and the role of the user in the
+   dossier's current unit;
+4. the action's own rules (time limits of NĐ61 art. 19), then the change;
+5. `version += 1` and exactly one appended `DossierEvent`;
+6. side effects only after the commit (`tasks.schedule`).
+
+A refusal raises a `DomainError` with a Vietnamese message before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.calendar.constants import LimitUnit
+from motcua.catalogue.models import Procedure, ProcedureVersion, ProcessStep
+from motcua.core.errors import ConcurrentChange, DomainError, PermissionDenied
+from motcua.dossiers import codes, tasks
+from motcua.dossiers.constants import TERMINAL_STATES, Channel, State
+from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, Transfer
+from motcua.dossiers.transitions import (
+    Action,
+    FormKind,
+    Transition,
+    check_transition,
+    form_number,
+    rule_set_for,
+)
+from motcua.organisation.constants import Role
+from motcua.organisation.models import Unit
+
+if TYPE_CHECKING:
+    from motcua.accounts.models import User
+    from motcua.calendar.workdays import DueResult, WorkCalendar
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: NĐ61 art. 19(4): the supplement notice after review is sent within 03 working days of receipt.
+SUPPLEMENT_AFTER_REVIEW_WORKING_DAYS = 3
+
+
+# --------------------------------------------------------------------------------------------
+# Identity numbers (DOMAIN.md §10.2)
+# --------------------------------------------------------------------------------------------
+
+#: Province codes of the 12-digit personal identification number (the 63 provinces before the
+#: 2025 merger; codes are not reassigned, DOMAIN §10.2 ❓). Births registered abroad carry a
+#: country code that is not listed here.
+PROVINCE_CODES = frozenset(
+    f"{n:03d}"
+    for n in (1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34,
+              35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67,
+              68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96)
+)  # fmt: skip
+_ID_RE = re.compile(r"^\d{12}$")
+
+
+def validate_id_number(
+    number: str, *, birth_year: int | None = None, sex: str | None = None
+) -> str:
+    """Check a CCCD / personal identification number ``PPP G YY NNNNNN`` (DOMAIN.md §10.2).
+
+    12 digits, no check digit; the province code must be a known one; when the birth year is
+    given, the century/sex digit ``G`` and ``YY`` must match it; when the sex is given
+    (``"male"``/``"female"``), ``G`` must be even for men and odd for women. Returns the
+    number without spaces; raises `DomainError` otherwise.
+    """
+    value = re.sub(r"[\s.\-]", "", number or "")
+    if not _ID_RE.match(value):
+        if len(value) == 9 and value.isdigit():
+            raise DomainError(
+                _(
+                    "Số CMND 9 số không còn giá trị từ 01/01/2025 (Luật Căn cước 2023); "
+                    "vui lòng nhập số định danh cá nhân 12 số."
+                )
+            )
+        raise DomainError(_("Số định danh cá nhân phải gồm đúng 12 chữ số."))
+    if value[:3] not in PROVINCE_CODES:
+        raise DomainError(
+            _("Mã tỉnh “%(code)s” trong số định danh cá nhân không hợp lệ.") % {"code": value[:3]}
+        )
+    g = int(value[3])
+    if birth_year is not None:
+        century_digit = (birth_year // 100 - 19) * 2
+        if not 0 <= century_digit <= 8 or g // 2 != century_digit // 2:
+            raise DomainError(
+                _("Chữ số thế kỷ của số định danh cá nhân không khớp với năm sinh %(year)s.")
+                % {"year": birth_year}
+            )
+        if int(value[4:6]) != birth_year % 100:
+            raise DomainError(
+                _("Hai số năm sinh trong số định danh cá nhân không khớp với năm sinh %(year)s.")
+                % {"year": birth_year}
+            )
+    if sex is not None:
+        if sex not in {"male", "female"}:
+            raise DomainError(_("Giới tính không hợp lệ."))
+        if (g % 2 == 1) != (sex == "female"):
+            raise DomainError(_("Chữ số giới tính của số định danh cá nhân không khớp."))
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at if at is not None else timezone.now()
+
+
+def local_date(instant: dt.datetime) -> dt.date:
+    return timezone.localtime(instant, VN_TZ).date()
+
+
+def _calendar(unit: Unit) -> WorkCalendar:
+    from motcua.calendar.selectors import calendar_for_unit
+
+    return calendar_for_unit(unit)
+
+
+def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    try:
+        locked = Dossier.objects.select_for_update().get(pk=pk)
+    except Dossier.DoesNotExist as exc:
+        raise DomainError(_("Không tìm thấy hồ sơ."), code="not_found") from exc
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentChange(
+            _("Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại trang trước khi thao tác.")
+        )
+    return locked
+
+
+def _record(
+    dossier: Dossier,
+    *,
+    action: str,
+    user: User | None,
+    at: dt.datetime,
+    from_state: str,
+    unit: Unit | None = None,
+    note: str = "",
+    form: str = "",
+    payload: dict[str, Any] | None = None,
+    visible_to_applicant: bool = True,
+) -> DossierEvent:
+    """Bump the version, save the dossier and append its one event; schedule side effects."""
+    dossier.version += 1
+    dossier.save()
+    last = dossier.events.aggregate(m=Max("seq"))["m"] or 0
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        seq=last + 1,
+        at=at,
+        actor=user,
+        unit=unit or dossier.current_unit,
+        action=action,
+        from_state=from_state,
+        to_state=dossier.state,
+        note=note,
+        form=form,
+        payload=payload or {},
+        visible_to_applicant=visible_to_applicant,
+    )
+    tasks.schedule(event.pk)
+    return event
+
+
+def _apply(
+    dossier: Dossier,
+    transition: Transition,
+    *,
+    user: User | None,
+    at: dt.datetime,
+    note: str = "",
+    payload: dict[str, Any] | None = None,
+    unit: Unit | None = None,
+    visible_to_applicant: bool = True,
+) -> DossierEvent:
+    from_state = dossier.state
+    if transition.target is not None:
+        dossier.state = transition.target
+        if transition.target in TERMINAL_STATES:
+            dossier.closed_at = at
+    return _record(
+        dossier,
+        action=transition.action,
+        user=user,
+        at=at,
+        from_state=from_state,
+        unit=unit,
+        note=note,
+        form=transition.form_number(dossier.rule_set) if dossier.rule_set else "",
+        payload=payload,
+        visible_to_applicant=visible_to_applicant,
+    )
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _due_payload(result: DueResult) -> dict[str, Any]:
+    return {"due_at": result.due_at.isoformat(), "due_explanation": result.explanation}
+
+
+def compute_due(
+    version: ProcedureVersion, calendar: WorkCalendar, start: dt.datetime, *, verify: bool
+) -> DueResult:
+    """Appointment time from the version's time limit (+ the verification extra, DOMAIN §2.1)."""
+    amount = version.time_limit_amount
+    if verify and version.verification_extra_amount:
+        amount = amount + version.verification_extra_amount
+    result = calendar.due(start, amount, version.time_limit_unit)
+    if verify and version.verification_extra_amount:
+        result.explanation.insert(
+            0,
+            _("Hồ sơ cần xác minh: cộng thêm %(extra)s theo quy định của thủ tục.")
+            % {"extra": version.verification_extra_amount.normalize()},
+        )
+    return result
+
+
+def _first_step(version: ProcedureVersion) -> ProcessStep | None:
+    return version.steps.order_by("order").first()
+
+
+def _next_step(dossier: Dossier) -> ProcessStep | None:
+    if dossier.current_step is None:
+        return None
+    return (
+        dossier.procedure_version.steps.filter(order__gt=dossier.current_step.order)
+        .order_by("order")
+        .first()
+    )
+
+
+def _enter_step(
+    dossier: Dossier, step: ProcessStep | None, calendar: WorkCalendar, start: dt.datetime
+) -> dict[str, Any]:
+    """Make `step` current with its own deadline (quy trình nội bộ); return the event payload."""
+    dossier.current_step = step
+    if step is None:
+        dossier.current_step_due_at = None
+        return {"step": None}
+    result = calendar.due(start, step.allotted_amount, step.allotted_unit)
+    dossier.current_step_due_at = result.due_at
+    return {
+        "step": step.order,
+        "step_name": step.name,
+        "step_due_at": result.due_at.isoformat(),
+        "step_due_explanation": result.explanation,
+    }
+
+
+def _tick_components(dossier: Dossier, provided_component_ids: Iterable[int] | None) -> None:
+    if provided_component_ids is None:
+        return
+    provided = set(provided_component_ids)
+    known = {c.component_id for c in dossier.components.all() if c.component_id is not None}
+    unknown = provided - known
+    if unknown:
+        raise DomainError(_("Thành phần hồ sơ không thuộc thủ tục: %(ids)s.") % {"ids": unknown})
+    for component in dossier.components.all():
+        if component.component_id is None:
+            continue
+        flag = component.component_id in provided
+        if component.provided != flag:
+            component.provided = flag
+            component.save(update_fields=["provided"])
+
+
+def _missing_required(dossier: Dossier) -> list[str]:
+    required = {c.pk: c.name for c in dossier.procedure_version.components.filter(required=True)}
+    provided = set(
+        dossier.components.filter(provided=True, component__isnull=False).values_list(
+            "component_id", flat=True
+        )
+    )
+    return [name for pk, name in required.items() if pk not in provided]
+
+
+def _reasons_text(reasons: str | Iterable[str]) -> tuple[str, list[str]]:
+    items = [reasons] if isinstance(reasons, str) else list(reasons)
+    items = [r.strip() for r in items if r and r.strip()]
+    if not items:
+        raise DomainError(_("Vui lòng nêu rõ lý do."))
+    return "; ".join(items), items
+
+
+def _version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion:
+    from motcua.catalogue.selectors import version_in_force
+
+    version = version_in_force(procedure, on)
+    if version is None:
+        raise DomainError(
+            _("Thủ tục “%(name)s” không có phiên bản đang có hiệu lực ngày %(date)s.")
+            % {"name": procedure.name, "date": on.strftime("%d/%m/%Y")}
+        )
+    return version
+
+
+def _new_dossier(
+    *,
+    unit: Unit,
+    version: ProcedureVersion,
+    channel: Channel,
+    at: dt.datetime,
+    applicant: User | None,
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    applicant_email: str,
+    applicant_address: str,
+    copies: int,
+    data: dict[str, Any] | None,
+    needs_verification: bool,
+) -> Dossier:
+    if not applicant_name.strip():
+        raise DomainError(_("Vui lòng nhập họ tên người nộp hồ sơ."))
+    return Dossier(
+        unit=unit,
+        current_unit=unit,
+        procedure_version=version,
+        field_id=version.procedure.field_id,
+        rule_set=rule_set_for(local_date(at)),
+        channel=channel,
+        state=State.DRAFT,
+        applicant=applicant,
+        applicant_name=applicant_name.strip(),
+        applicant_id_number=applicant_id_number,
+        applicant_phone=applicant_phone,
+        applicant_email=applicant_email,
+        applicant_address=applicant_address,
+        copies=copies,
+        data=data or {},
+        needs_verification=needs_verification,
+        submitted_at=at,
+    )
+
+
+def _create_components(
+    dossier: Dossier, version: ProcedureVersion, provided_component_ids: Iterable[int]
+) -> list[str]:
+    provided = set(provided_component_ids)
+    catalogue = list(version.components.order_by("order"))
+    unknown = provided - {c.pk for c in catalogue}
+    if unknown:
+        raise DomainError(_("Thành phần hồ sơ không thuộc thủ tục: %(ids)s.") % {"ids": unknown})
+    DossierComponent.objects.bulk_create(
+        DossierComponent(
+            dossier=dossier,
+            component=c,
+            name=c.name,
+            kind=c.kind,
+            quantity=c.quantity,
+            provided=c.pk in provided,
+        )
+        for c in catalogue
+    )
+    return [c.name for c in catalogue if c.required and c.pk not in provided]
+
+
+# --------------------------------------------------------------------------------------------
+# Intake (tiếp nhận) — NĐ61 arts. 16–17
+# --------------------------------------------------------------------------------------------
+
+
+def dossier_create_at_counter(
+    *,
+    user: User,
+    unit: Unit,
+    procedure: Procedure,
+    applicant_name: str,
+    provided_component_ids: Iterable[int],
+    channel: Channel | str = Channel.COUNTER,
+    applicant_id_number: str = "",
+    birth_year: int | None = None,
+    sex: str | None = None,
+    applicant_phone: str = "",
+    applicant_email: str = "",
+    applicant_address: str = "",
+    copies: int = 1,
+    data: dict[str, Any] | None = None,
+    needs_verification: bool = False,
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Record a dossier handed in at the counter or by post (NĐ61 art. 16(1)–(2), 17(1)).
+
+    The dossier is created in state `submitted` under the procedure version in force today,
+    with its components ticked against the catalogue; the officer then receives it (Mẫu 01),
+    asks for a supplement (Mẫu 02) or refuses it (Mẫu 03).
+    """
+    from motcua.organisation.selectors import require_role
+
+    at = _now(at)
+    channel = Channel(channel)
+    if channel == Channel.ONLINE:
+        raise DomainError(_("Hồ sơ trực tuyến được nộp qua Cổng dịch vụ công."))
+    require_role(user, unit, Role.RECEIVER)
+    id_number = ""
+    if applicant_id_number:
+        id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)
+    with transaction.atomic():
+        version = _version_in_force(procedure, local_date(at))
+        dossier = _new_dossier(
+            unit=unit,
+            version=version,
+            channel=channel,
+            at=at,
+            applicant=None,
+            applicant_name=applicant_name,
+            applicant_id_number=id_number,
+            applicant_phone=applicant_phone,
+            applicant_email=applicant_email,
+            applicant_address=applicant_address,
+            copies=copies,
+            data=data,
+            needs_verification=needs_verification,
+        )
+        transition = check_transition(dossier, Action.SUBMIT, user)
+        dossier.save()
+        missing = _create_components(dossier, version, provided_component_ids)
+        _apply(
+            dossier,
+            transition,
+            user=user,
+            at=at,
+            note=note,
+            payload={"channel": channel.value, "version": version.pk, "missing": missing},
+        )
+    return dossier
+
+
+def dossier_submit_online(
+    *,
+    user: User,
+    unit: Unit,
+    procedure: Procedure,
+    idempotency_key: str,
+    provided_component_ids: Iterable[int] = (),
+    applicant_name: str = "",
+    applicant_id_number: str = "",
+    birth_year: int | None = None,
+    sex: str | None = None,
+    applicant_phone: str = "",
+    applicant_email: str = "",
+    applicant_address: str = "",
+    copies: int = 1,
+    data: dict[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """A citizen submits online (NĐ61 art. 16(3), 17(2)). The clock does not start here.
+
+    `idempotency_key` (chosen by the portal per form submission) makes a retried request
+    return the dossier created by the first one instead of a duplicate.
+    """
+    from motcua.accounts.models import User as UserModel
+
+    at = _now(at)
+    if not getattr(user, "is_citizen", False):
+        raise PermissionDenied(_("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."))
+    if not idempotency_key:
+        raise DomainError(_("Thiếu khóa chống gửi trùng."))
+    id_number = ""
+    if applicant_id_number:
+        id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)
+    with transaction.atomic():
+        # Serialise the submissions of one account so a retried request cannot race.
+        UserModel.objects.select_for_update().filter(pk=user.pk).first()
+        previous = (
+            DossierEvent.objects.filter(
+                action=Action.SUBMIT, actor=user, payload__idempotency_key=idempotency_key
+            )
+            .select_related("dossier")
+            .first()
+        )
+        if previous is not None:
+            return previous.dossier
+        version = _version_in_force(procedure, local_date(at))
+        dossier = _new_dossier(
+            unit=unit,
+            version=version,
+            channel=Channel.ONLINE,
+            at=at,
+            applicant=user,
+            applicant_name=applicant_name or user.display_name,
+            applicant_id_number=id_number,
+            applicant_phone=applicant_phone or user.phone,
+            applicant_email=applicant_email or user.email,
+            applicant_address=applicant_address,
+            copies=copies,
+            data=data,
+            needs_verification=False,
+        )
+        transition = check_transition(dossier, Action.SUBMIT, user)
+        dossier.save()
+        missing = _create_components(dossier, version, provided_component_ids)
+        _apply(
+            dossier,
+            transition,
+            user=user,
+            at=at,
+            payload={
+                "channel": Channel.ONLINE.value,
+                "version": version.pk,
+                "missing": missing,
+                "idempotency_key": idempotency_key,
+            },
+        )
+    return dossier
+
+
+def dossier_resubmit_online(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    provided_component_ids: Iterable[int] | None = None,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The citizen sends the supplemented online dossier back (after the intake notice)."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.SUBMIT, user)
+        _tick_components(d, provided_component_ids)
+        d.submitted_at = at
+        _apply(d, transition, user=user, at=at, payload={"resubmission": True})
+    return d
+
+
+def dossier_intake_request_supplement(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    reasons: str | Iterable[str],
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Incomplete at intake: guide the applicant once, in full, on Mẫu 02 (NĐ61 art. 15(3),
+    17(1)(a), 17(2)(a)). The dossier is not received and no clock runs (DOMAIN §2.4)."""
+    at = _now(at)
+    note, items = _reasons_text(reasons)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.INTAKE_REQUEST_SUPPLEMENT, user)
+        d.rule_set = rule_set_for(local_date(at))
+        _apply(d, transition, user=user, at=at, note=note, payload={"items": items})
+    return d
+
+
+def dossier_intake_refuse(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    reasons: str | Iterable[str],
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Refuse to receive, stating reasons on Mẫu 03 (NĐ61 art. 17(1)(b))."""
+    at = _now(at)
+    note, items = _reasons_text(reasons)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.INTAKE_REFUSE, user)
+        d.rule_set = rule_set_for(local_date(at))
+        _apply(d, transition, user=user, at=at, note=note, payload={"items": items})
+    return d
+
+
+def online_clock_start(dossier: Dossier, calendar: WorkCalendar, received_at: dt.datetime) -> Any:
+    """When an online dossier's clock starts (DOMAIN §2.3 ❓, setting ONLINE_CLOCK_START):
+    "receipt" (default) = the officer's receipt; "submission" = the submission moved to the
+    next working session."""
+    mode = settings.MOTCUA.get("ONLINE_CLOCK_START", "receipt")
+    if dossier.channel == Channel.ONLINE and mode == "submission" and dossier.submitted_at:
+        return calendar.next_working_start(dossier.submitted_at)
+    return received_at
+
+
+def dossier_receive(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    provided_component_ids: Iterable[int] | None = None,
+    needs_verification: bool | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Receive a complete dossier and issue Mẫu 01 (NĐ61 art. 17(1)(c), 17(2)(b), 17(3)).
+
+    Assigns the dossier code (art. 26, DOMAIN §1.5), the tracking-ledger number (TT01/2018
+    art. 10), the look-up secret, the rule set of the receipt date, starts the clock and
+    computes the appointment time (`due_at`) and the first step's deadline on the receiving
+    unit's calendar (DOMAIN §2.2–2.3). Missing required components refuse the receipt.
+    """
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.RECEIVE, user)
+        _tick_components(d, provided_component_ids)
+        missing = _missing_required(d)
+        if missing:
+            raise DomainError(
+                _(
+                    "Hồ sơ còn thiếu thành phần bắt buộc: %(items)s. Không thể tiếp nhận; "
+                    "hãy hướng dẫn bổ sung (Mẫu 02)."
+                )
+                % {"items": ", ".join(missing)}
+            )
+        if needs_verification is not None:
+            d.needs_verification = needs_verification
+        calendar = _calendar(d.unit)
+        day = local_date(at)
+        d.received_at = at
+        d.rule_set = rule_set_for(day)
+        d.code = codes.next_dossier_code(d.unit, day)
+        d.ledger_year = day.year
+        d.ledger_number = codes.next_ledger_number(d.unit, day.year)
+        d.lookup_secret = codes.new_lookup_secret()
+        d.clock_started_at = online_clock_start(d, calendar, at)
+        result = compute_due(
+            d.procedure_version, calendar, d.clock_started_at, verify=d.needs_verification
+        )
+        d.due_at = result.due_at
+        payload: dict[str, Any] = {
+            "code": d.code,
+            "ledger": [d.ledger_year, d.ledger_number],
+            "clock_started_at": d.clock_started_at.isoformat(),
+            **_due_payload(result),
+        }
+        payload.update(_enter_step(d, _first_step(d.procedure_version), calendar, at))
+        _apply(d, transition, user=user, at=at, note=note, payload=payload)
+    return d
+
+
+# --------------------------------------------------------------------------------------------
+# Processing (giải quyết) — NĐ61 arts. 18–19
+# --------------------------------------------------------------------------------------------
+
+
+def dossier_assign(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    assignee: User,
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Hand the dossier to the officer who appraises it (NĐ61 art. 18, 19(1))."""
+    from motcua.organisation.selectors import user_has_role
+
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.ASSIGN, user)
+        if not user_has_role(assignee, d.current_unit, Role.SPECIALIST, Role.LEADER):
+            raise DomainError(
+                _("%(name)s không phải chuyên viên hoặc lãnh đạo của %(unit)s.")
+                % {"name": assignee.display_name, "unit": d.current_unit.name}
+            )
+        previous = d.assignee_id
+        d.assignee = assignee
+        payload = {"assignee": assignee.pk, "previous_assignee": previous}
+        _apply(d, transition, user=user, at=at, note=note, payload=payload)
+    return d
+
+
+def dossier_step_complete(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Finish the current step of the internal process and start the next one with its own
+    deadline (NĐ61 art. 19(1)–(3); each hand-over is a row of the control sheet, Mẫu 05/06)."""
+    from motcua.organisation.selectors import user_has_role
+
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.STEP_COMPLETE, user)
+        step = d.current_step
+        if step is None:
+            raise DomainError(_("Hồ sơ không có bước xử lý đang thực hiện."))
+        if not user_has_role(user, d.current_unit, step.role):
+            raise PermissionDenied(
+                _("Bước “%(step)s” do %(role)s thực hiện.")
+                % {"step": step.name, "role": Role(step.role).label}
+            )
+        following = _next_step(d)
+        if following is None:
+            raise DomainError(
+                _("“%(step)s” là bước cuối của quy trình: hãy phê duyệt hoặc trả kết quả.")
+                % {"step": step.name}
+            )
+        payload: dict[str, Any] = {
+            "completed_step": step.order,
+            "completed_step_name": step.name,
+            "completed_on_time": d.current_step_due_at is None or at <= d.current_step_due_at,
+        }
+        payload.update(_enter_step(d, following, _calendar(d.current_unit), at))
+        _apply(d, transition, user=user, at=at, note=note, payload=payload)
+    return d
+
+
+def _limit_due(
+    unit: Unit, at: dt.datetime, amount: Decimal | int, limit_unit: LimitUnit | str
+) -> DueResult:
+    return _calendar(unit).due(at, Decimal(amount), limit_unit)
+
+
+def dossier_consult_send(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    to_unit: Unit,
+    content: str,
+    amount: Decimal | int = 3,
+    limit_unit: LimitUnit | str = LimitUnit.WORKING_DAYS,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Ask another agency's opinion with content and deadline (NĐ61 art. 19(5)). The dossier
+    stays in its unit's queue; the consulted unit answers with `dossier_consult_answer`."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.CONSULT_SEND, user)
+        if to_unit.pk == d.current_unit_id:
+            raise DomainError(_("Không thể lấy ý kiến chính đơn vị đang xử lý hồ sơ."))
+        if not content.strip():
+            raise DomainError(_("Vui lòng nêu nội dung cần lấy ý kiến."))
+        result = _limit_due(d.current_unit, at, amount, limit_unit)
+        transfer = Transfer.objects.create(
+            dossier=d,
+            kind=Transfer.Kind.CONSULT,
+            from_unit=d.current_unit,
+            to_unit=to_unit,
+            content=content,
+            sent_at=at,
+            due_at=result.due_at,
+        )
+        payload = {"transfer": transfer.pk, "to_unit": to_unit.pk, **_due_payload(result)}
+        _apply(d, transition, user=user, at=at, note=content, payload=payload)
+    return d
+
+
+def dossier_consult_answer(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    answer: str,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The consulted unit records its answer (NĐ61 art. 19(5)(b)); processing resumes."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.CONSULT_ANSWER, user)
+        if not answer.strip():
+            raise DomainError(_("Vui lòng nhập ý kiến trả lời."))
+        transfer = d.transfers.get(kind=Transfer.Kind.CONSULT, answered_at__isnull=True)
+        transfer.answered_at = at
+        transfer.answer = answer
+        transfer.save(update_fields=["answered_at", "answer"])
+        payload = {
+            "transfer": transfer.pk,
+            "on_time": transfer.due_at is None or at <= transfer.due_at,
+        }
+        _apply(d, transition, user=user, at=at, note=answer, payload=payload, unit=transfer.to_unit)
+    return d
+
+
+def dossier_transfer_send(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    to_unit: Unit,
+    content: str,
+    amount: Decimal | int,
+    limit_unit: LimitUnit | str = LimitUnit.WORKING_DAYS,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Liên thông: send the dossier to another unit with its own time allotment (NĐ61 art.
+    18(3), 19(6)–(7)). `current_unit` moves there: its staff process it in their queue, and
+    its deadline is computed on its own calendar."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.TRANSFER_SEND, user)
+        from_unit = d.current_unit
+        if to_unit.pk == from_unit.pk:
+            raise DomainError(_("Đơn vị nhận liên thông phải khác đơn vị đang xử lý."))
+        result = _limit_due(to_unit, at, amount, limit_unit)
+        transfer = Transfer.objects.create(
+            dossier=d,
+            kind=Transfer.Kind.TRANSFER,
+            from_unit=from_unit,
+            to_unit=to_unit,
+            content=content,
+            sent_at=at,
+            due_at=result.due_at,
+        )
+        d.current_unit = to_unit
+        d.assignee = None
+        payload = {
+            "transfer": transfer.pk,
+            "from_unit": from_unit.pk,
+            "to_unit": to_unit.pk,
+            **_due_payload(result),
+        }
+        _apply(d, transition, user=user, at=at, note=content, payload=payload, unit=from_unit)
+    return d
+
+
+def dossier_transfer_return(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    result: str,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The receiving unit sends its result back to the sending unit (NĐ61 art. 19(6)–(7))."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.TRANSFER_RETURN, user)
+        transfer = d.transfers.filter(kind=Transfer.Kind.TRANSFER, answered_at__isnull=True).first()
+        if transfer is None:
+            raise DomainError(_("Hồ sơ không có yêu cầu liên thông nào đang mở."))
+        transfer.answered_at = at
+        transfer.answer = result
+        transfer.save(update_fields=["answered_at", "answer"])
+        acting_unit = d.current_unit
+        d.current_unit = transfer.from_unit
+        payload = {
+            "transfer": transfer.pk,
+            "from_unit": acting_unit.pk,
+            "to_unit": transfer.from_unit_id,
+            "on_time": transfer.due_at is None or at <= transfer.due_at,
+        }
+        _apply(d, transition, user=user, at=at, note=result, payload=payload, unit=acting_unit)
+    return d
+
+
+def dossier_request_supplement(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    reasons: str | Iterable[str],
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """After appraisal: ask for a supplement on Mẫu 02, no later than 03 working days from
+    receipt (NĐ61 art. 19(4)). The clock stops until the complete dossier comes back."""
+    at = _now(at)
+    note, items = _reasons_text(reasons)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.REQUEST_SUPPLEMENT, user)
+        assert d.clock_started_at is not None
+        calendar = _calendar(d.unit)
+        elapsed = calendar.working_days_between(local_date(d.clock_started_at), local_date(at))
+        if elapsed > SUPPLEMENT_AFTER_REVIEW_WORKING_DAYS:
+            raise DomainError(
+                _(
+                    "Đã quá 03 ngày làm việc kể từ ngày tiếp nhận (%(days)s ngày): không được "
+                    "yêu cầu bổ sung (NĐ 61/2018 Điều 19 khoản 4). Hãy giải quyết hoặc từ chối "
+                    "giải quyết hồ sơ."
+                )
+                % {"days": elapsed}
+            )
+        d.supplement_count += 1
+        payload = {
+            "items": items,
+            "working_days_since_receipt": elapsed,
+            "clock_stopped_at": at.isoformat(),
+            "due_at_before": _iso(d.due_at),
+        }
+        d.current_step_due_at = None
+        _apply(d, transition, user=user, at=at, note=note, payload=payload)
+    return d
+
+
+def dossier_supplement_complete(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    provided_component_ids: Iterable[int] | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The complete dossier is back: the time limit restarts from zero (NĐ61 art. 19(4)).
+
+    New `clock_started_at` and `due_at`, the internal process restarts at its first step; the
+    previous clock is kept in the event payload. An earlier extension no longer applies.
+    """
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.SUPPLEMENT_COMPLETE, user)
+        _tick_components(d, provided_component_ids)
+        missing = _missing_required(d)
+        if missing:
+            raise DomainError(
+                _("Hồ sơ bổ sung vẫn còn thiếu: %(items)s.") % {"items": ", ".join(missing)}
+            )
+        calendar = _calendar(d.unit)
+        result = compute_due(d.procedure_version, calendar, at, verify=d.needs_verification)
+        payload: dict[str, Any] = {
+            "previous_clock_started_at": _iso(d.clock_started_at),
+            "previous_due_at": _iso(d.due_at),
+            "previous_extended_due_at": _iso(d.extended_due_at),
+            "clock_started_at": at.isoformat(),
+            **_due_payload(result),
+        }
+        d.clock_started_at = at
+        d.due_at = result.due_at
+        d.extended_due_at = None
+        payload.update(_enter_step(d, _first_step(d.procedure_version), calendar, at))
+        _apply(d, transition, user=user, at=at, note=note, payload=payload)
+    return d
+
+
+def dossier_financial_obligation(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    amount: Decimal,
+    description: str,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Notify a financial obligation (fees, taxes) before the result (NĐ61 art. 22)."""
+    at = _now(at)
+    if amount <= 0:
+        raise DomainError(_("Số tiền phải lớn hơn 0."))
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.FINANCIAL_OBLIGATION, user)
+        payload = {"amount": str(amount), "description": description}
+        _apply(d, transition, user=user, at=at, note=description, payload=payload)
+    return d
+
+
+def dossier_financial_paid(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    receipt_number: str,
+    channel: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Record the payment voucher or receipt (NĐ61 art. 22); processing resumes."""
+    at = _now(at)
+    if not receipt_number.strip():
+        raise DomainError(_("Vui lòng nhập số biên lai, chứng từ nộp tiền."))
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.FINANCIAL_PAID, user)
+        payload = {"receipt_number": receipt_number, "channel": channel}
+        _apply(d, transition, user=user, at=at, payload=payload)
+    return d
+
+
+def dossier_approve(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The leader approves the result (NĐ61 art. 19(1)–(2)); `finished_at` is the "processing
+    completed" instant of the statistics (DOMAIN §2.5)."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.APPROVE, user)
+        d.finished_at = at
+        due = d.effective_due_at
+        payload: dict[str, Any] = {
+            "finished_at": at.isoformat(),
+            "on_time": due is None or at <= due,
+        }
+        payload.update(_enter_step(d, _step_after_approval(d), _calendar(d.current_unit), at))
+        _apply(d, transition, user=user, at=at, note=note, payload=payload)
+    return d
+
+
+def _step_after_approval(dossier: Dossier) -> ProcessStep | None:
+    """The step after the last approval (leader) step and after the current one: usually the
+    hand-over at the one-stop desk. None when the process has no step left."""
+    steps = dossier.procedure_version.steps
+    last_leader = steps.filter(role=Role.LEADER).order_by("-order").first()
+    anchor = max(
+        dossier.current_step.order if dossier.current_step else 0,
+        last_leader.order if last_leader else 0,
+    )
+    return steps.filter(order__gt=anchor).order_by("order").first()
+
+
+def dossier_reject(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    reasons: str | Iterable[str],
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Refuse after appraisal with a written notice (Phiếu từ chối), issued within the
+    processing time limit (NĐ61 art. 19(8))."""
+    at = _now(at)
+    note, items = _reasons_text(reasons)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.REJECT, user)
+        due = d.effective_due_at
+        if due is not None and at > due:
+            raise DomainError(
+                _(
+                    "Đã quá thời hạn giải quyết (%(due)s): thông báo từ chối phải được ban hành "
+                    "trong thời hạn (NĐ 61/2018 Điều 19 khoản 8)."
+                )
+                % {"due": timezone.localtime(due, VN_TZ).strftime("%H:%M %d/%m/%Y")}
+            )
+        d.finished_at = at
+        d.current_step = None
+        d.current_step_due_at = None
+        _apply(d, transition, user=user, at=at, note=note, payload={"items": items})
+    return d
+
+
+def dossier_apologise(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    reason: str,
+    new_due_at: dt.datetime,
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Apology letter with a new appointment date, Mẫu 04 (NĐ61 art. 19(9)): at most once,
+    no later than 01 day before the deadline; sets `extended_due_at`."""
+    at = _now(at)
+    if not reason.strip():
+        raise DomainError(_("Vui lòng nêu rõ lý do chậm trễ."))
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.APOLOGY, user)
+        if d.apology_issued_at is not None:
+            raise DomainError(
+                _("Chỉ được hẹn lại ngày trả kết quả một lần (NĐ 61/2018 Điều 19 khoản 9).")
+            )
+        if d.due_at is None:
+            raise DomainError(_("Hồ sơ chưa có ngày hẹn trả."))
+        latest = local_date(d.due_at) - dt.timedelta(days=1)
+        if local_date(at) > latest:
+            raise DomainError(
+                _(
+                    "Phiếu xin lỗi phải gửi chậm nhất 01 ngày trước hạn giải quyết, tức ngày "
+                    "%(date)s (NĐ 61/2018 Điều 19 khoản 9)."
+                )
+                % {"date": latest.strftime("%d/%m/%Y")}
+            )
+        if new_due_at <= d.due_at:
+            raise DomainError(_("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."))
+        d.apology_issued_at = at
+        d.extended_due_at = new_due_at
+        payload = {"due_at": d.due_at.isoformat(), "extended_due_at": new_due_at.isoformat()}
+        _apply(d, transition, user=user, at=at, note=reason, payload=payload)
+    return d
+
+
+# --------------------------------------------------------------------------------------------
+# Return and closing — NĐ61 art. 20; DOMAIN §1.10
+# --------------------------------------------------------------------------------------------
+
+
+def dossier_return_result(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    recipient_name: str,
+    recipient_id_number: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Hand the result over and record who received it (NĐ61 art. 20)."""
+    at = _now(at)
+    if not recipient_name.strip():
+        raise DomainError(_("Vui lòng ghi rõ họ tên người nhận kết quả."))
+    id_number = validate_id_number(recipient_id_number) if recipient_id_number else ""
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.RETURN_RESULT, user)
+        d.returned_at = at
+        d.current_step = None
+        d.current_step_due_at = None
+        payload = {"recipient_name": recipient_name.strip(), "recipient_id_number": id_number}
+        _apply(d, transition, user=user, at=at, note=note, payload=payload)
+    return d
+
+
+def dossier_withdraw(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    reason: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The applicant withdraws the dossier (on request; DOMAIN §1.10). Ends the clock."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.WITHDRAW, user)
+        d.current_step = None
+        d.current_step_due_at = None
+        _apply(d, transition, user=user, at=at, note=reason, payload={})
+    return d
+
+
+def dossier_stop(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    reasons: str | Iterable[str],
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """The agency stops processing with a notice (DOMAIN §1.10; Mẫu 05 of TT 03/2025 under
+    ND118-2025). Ends the clock."""
+    at = _now(at)
+    note, items = _reasons_text(reasons)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        transition = check_transition(d, Action.STOP, user)
+        d.current_step = None
+        d.current_step_due_at = None
+        _apply(d, transition, user=user, at=at, note=note, payload={"items": items})
+    return d
+
+
+__all__ = [
+    "PROVINCE_CODES",
+    "FormKind",
+    "compute_due",
+    "dossier_apologise",
+    "dossier_approve",
+    "dossier_assign",
+    "dossier_consult_answer",
+    "dossier_consult_send",
+    "dossier_create_at_counter",
+    "dossier_financial_obligation",
+    "dossier_financial_paid",
+    "dossier_intake_refuse",
+    "dossier_intake_request_supplement",
+    "dossier_receive",
+    "dossier_reject",
+    "dossier_request_supplement",
+    "dossier_resubmit_online",
+    "dossier_return_result",
+    "dossier_step_complete",
+    "dossier_stop",
+    "dossier_submit_online",
+    "dossier_supplement_complete",
+    "dossier_transfer_return",
+    "dossier_transfer_send",
+    "dossier_withdraw",
+    "form_number",
+    "validate_id_number",
+]
