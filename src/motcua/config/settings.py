@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "motcua.demo",
     "motcua.reform",
     "motcua.evaluation",
+    "motcua.portal",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if "DATABASE_URL" not in os.environ:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default lives in ./var
     # Writers wait instead of failing with "database is locked"; WAL lets readers continue.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -189,6 +192,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("MOTCUA_LOG_LEVEL", "INFO")},
+    "loggers": {"celery": {"level": "WARNING"}},
 }
 
 # ---------------------------------------------------------------------------------------------

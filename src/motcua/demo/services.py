@@ -23,6 +23,7 @@ from motcua.accounts.models import User, UserKind
 from motcua.accounts.services import user_create_citizen, user_create_staff
 from motcua.calendar.services import overrides_load_official
 from motcua.catalogue.services import catalogue_load_starter
+from motcua.demo.dossiers import load_live_dossiers, load_taison_history
 from motcua.organisation.constants import Role, StaffCategory
 from motcua.organisation.importing import units_import
 from motcua.organisation.models import Unit
@@ -31,6 +32,7 @@ from motcua.organisation.services import (
     staff_position_upsert,
     staffing_quota_set,
 )
+from motcua.reports.services import rollup_rebuild
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "organisation" / "data"
 UNIT_FILES = ("units-2023-hai-duong.json", "units-2025-hai-phong-merge.json")
@@ -125,6 +127,14 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "Lê Thị Hằng",
         UserKind.STAFF,
         ((Role.UNIT_ADMIN, TAI_SON_CODE), (Role.UNIT_ADMIN, TAI_SON_2025_CODE)),
+    ),
+    DemoAccount(
+        "hungdao.chuyenvien",
+        "Dong-Lua-2025!",
+        "Trịnh Văn Hải",
+        UserKind.STAFF,
+        ((Role.RECEIVER, "31-HD25"), (Role.SPECIALIST, "31-HD25"), (Role.LEADER, "31-HD25")),
+        label="Xã Hưng Đạo mới: nhận liên thông, trả lời lấy ý kiến",
     ),
     DemoAccount(
         "tinh.giamsat",
@@ -299,7 +309,28 @@ def step_catalogue(ctx: DemoContext) -> str:
 
 # --- step: dossiers (hook for the dossier app) -----------------------------------------------
 
-DOSSIER_LOADERS: list[DemoStep] = []
+
+def _taison_history(ctx: DemoContext) -> str:
+    return load_taison_history(ctx.unit(TAI_SON_CODE))
+
+
+def _live_dossiers(ctx: DemoContext) -> str:
+    return load_live_dossiers(
+        unit=ctx.unit(TAI_SON_2025_CODE),
+        other_unit=ctx.unit("31-HD25"),
+        receiver=ctx.users["taison.tiepnhan"],
+        specialist=ctx.users["taison.chuyenvien"],
+        leader=ctx.users["taison.lanhdao"],
+        citizen=ctx.users["congdan"],
+    )
+
+
+def _rollups(ctx: DemoContext) -> str:
+    flows = rollup_rebuild()
+    return f"số liệu thống kê tổng hợp: {flows} dòng"
+
+
+DOSSIER_LOADERS: list[DemoStep] = [_taison_history, _live_dossiers, _rollups]
 
 
 def step_dossiers(ctx: DemoContext) -> str:

@@ -37,7 +37,7 @@ from motcua.calendar.workdays import DueResult
 from motcua.catalogue.constants import VersionStatus
 from motcua.catalogue.models import Procedure, ProcedureVersion
 from motcua.core.errors import DomainError, ValidationReport
-from motcua.dossiers import codes
+from motcua.dossiers import codes, tasks
 from motcua.dossiers.constants import Channel, State
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import compute_due, validate_id_number
@@ -524,6 +524,7 @@ def _create(rows: list[Row], ctx: _Context, source: str) -> int:
     for event, pk in zip(events, _reserve_ids(DossierEvent, len(events)), strict=True):
         event.pk = pk
     bulk_insert(DossierEvent, events)
+    tasks.schedule_batch([d.pk for d in dossiers])
     return len(dossiers)
 
 

@@ -18,9 +18,12 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 Hook = Callable[[int], None]
+BatchHook = Callable[[list[int]], None]
 
 #: Hooks called with the id of each committed dossier event, in registration order.
 HOOKS: list[Hook] = []
+#: Hooks called once with the ids of dossiers written in bulk (imports), after the commit.
+BATCH_HOOKS: list[BatchHook] = []
 
 
 def register(hook: Hook) -> Hook:
@@ -47,3 +50,24 @@ def dispatch(event_id: int) -> None:
 def schedule(event_id: int) -> None:
     """Run the hooks for `event_id` once the current transaction commits (never on rollback)."""
     transaction.on_commit(partial(dispatch, event_id))
+
+
+def register_batch(hook: BatchHook) -> BatchHook:
+    """Add a hook for dossiers written in bulk (e.g. `import-dossiers`); adding twice is a no-op."""
+    if hook not in BATCH_HOOKS:
+        BATCH_HOOKS.append(hook)
+    return hook
+
+
+def dispatch_batch(dossier_ids: list[int]) -> None:
+    for hook in list(BATCH_HOOKS):
+        try:
+            hook(dossier_ids)
+        except Exception:
+            logger.exception("Dossier batch hook %r failed for %s dossiers", hook, len(dossier_ids))
+
+
+def schedule_batch(dossier_ids: list[int]) -> None:
+    """Run the batch hooks for `dossier_ids` once the current transaction commits."""
+    if dossier_ids:
+        transaction.on_commit(partial(dispatch_batch, list(dossier_ids)))
