@@ -88,7 +88,7 @@ def load_live_dossiers(
             dossier=d, user=leader, assignee=specialist, at=at + dt.timedelta(minutes=30)
         )
 
-    made = []
+    made: list[str] = []
     # submitted online, waiting for the officer
     if not Dossier.objects.filter(unit=unit, data__demo="submitted").exists():
         ds.dossier_submit_online(

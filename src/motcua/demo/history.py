@@ -143,8 +143,8 @@ def taison_2023_h1(
         procedure, amount = LONG[0]
         received = g.instant(december[i % len(december)])
         due = g.due(received, amount, same_day=False)
-        on_time = i < 2  # two of them finish exactly on their due day
-        day = due.date() if on_time else cal.add_working_days(received.date(), amount - 3)
+        due_day = i < 2  # two of them finish exactly on their due day
+        day = due.date() if due_day else cal.add_working_days(received.date(), amount - 3)
         out.append(
             g.line(
                 procedure=procedure,
