@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from motcua.core.views import healthz
+from motcua.portal.views import lookup as portal_lookup
 
 urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("thong-ke/", include("motcua.reports.urls")),
+    path("cong-dan/", include("motcua.portal.urls")),
+    path("tra-cuu/", portal_lookup, name="lookup"),
     path("cai-cach/", include("motcua.reform.urls")),
     path("danh-gia/", include("motcua.evaluation.urls")),
     path("", include("motcua.backoffice.urls")),
