@@ -9,3 +9,7 @@ urlpatterns = [
     path("ho-so/", views.bieu06_drilldown, name="dossiers"),
     path("bieu-06.xlsx", views.bieu06_xlsx, name="xlsx"),
 ]
+
+urlpatterns += [
+    path("bang-dieu-khien/", views.dashboard_page, name="dashboard"),
+]
