@@ -5,16 +5,16 @@ right); "BÁO CÁO" and the summary centred bold; headings bold; body justified 
 first-line indent; signature block and "Nơi nhận:" side by side; page numbers centred in the
 top margin from page 2; the Biểu 06 table as an annex on a landscape page.
 
-PDF: `to_pdf` converts with LibreOffice (`soffice --headless`) when it is installed.
+PDF: `render_pdf` renders the same `CchcReport` through the HTML template
+`documents/cchc_report.html` with WeasyPrint (`motcua.documents.pdf`), in the same layout. The
+annex content (`annex_content`) and the narrative paragraphs (`part_blocks`) are computed here
+once for both formats, so the DOCX and the PDF never say different things.
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,9 +26,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
-from motcua.core.errors import DomainError
+from motcua.documents.pdf import render_template_pdf
 from motcua.reform.figures import Figures
-from motcua.reform.report import CchcReport
+from motcua.reform.report import CchcReport, ReportPart
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -47,6 +47,89 @@ ANNEX_KEYS = (
     "pending_within",
     "pending_overdue",
 )
+
+
+def part_blocks(part: ReportPart) -> list[str]:
+    """The officer's narrative of a part as paragraphs (one per non-empty line)."""
+    return [block.strip() for block in part.narrative.splitlines() if block.strip()]
+
+
+@dataclass(frozen=True)
+class AnnexRow:
+    number: str
+    label: str
+    values: list[int]
+
+
+@dataclass(frozen=True)
+class Annex:
+    """The Biểu 06 annex as printed (columns (1)–(13), DOMAIN.md §3.2)."""
+
+    title: str
+    subtitle: str
+    caption: str
+    headers: tuple[str, str]
+    groups: list[tuple[str, int]]  # label, number of columns
+    subheadings: list[str]
+    rows: list[AnnexRow]
+    total: AnnexRow
+    note: str
+
+    @property
+    def column_numbers(self) -> range:
+        return range(1, 3 + len(self.subheadings))
+
+
+def _figure_values(figures: Figures) -> list[int]:
+    values = figures.as_dict()
+    return [int(values[key]) for key in ANNEX_KEYS]
+
+
+def annex_content(report: CchcReport) -> Annex:
+    """Texts and figures of the annex, shared by the DOCX and the PDF."""
+    bieu = report.data.bieu06
+    other = bieu.total
+    note = ""
+    if other.closed_other_total:
+        note = _(
+            "Ghi chú: hồ sơ kết thúc không có kết quả giải quyết (rút, dừng, trả lại), không "
+            "tính vào các cột trên: %(n)d hồ sơ (rút %(w)d, dừng %(s)d)."
+        ) % {"n": other.closed_other_total, "w": other.withdrawn, "s": other.stopped}
+    return Annex(
+        title=_("Phụ lục"),
+        subtitle=_("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"),
+        caption=_("(Kèm theo Báo cáo %(number)s; kỳ báo cáo từ ngày %(start)s đến ngày %(end)s)")
+        % {
+            "number": report.number_symbol.replace("Số: ", "số "),
+            "start": report.period.date_from.strftime("%d/%m/%Y"),
+            "end": report.period.date_to.strftime("%d/%m/%Y"),
+        },
+        headers=(_("STT"), _("Lĩnh vực, công việc giải quyết")),
+        groups=[
+            (_("Số hồ sơ nhận giải quyết"), 4),
+            (_("Số hồ sơ đã giải quyết"), 4),
+            (_("Số hồ sơ đang giải quyết"), 3),
+        ],
+        subheadings=[
+            _("Tổng số"),
+            _("Trực tuyến"),
+            _("Trực tiếp, bưu chính"),
+            _("Từ kỳ trước"),
+            _("Tổng số"),
+            _("Trước hạn"),
+            _("Đúng hạn"),
+            _("Quá hạn"),
+            _("Tổng số"),
+            _("Trong hạn"),
+            _("Quá hạn"),
+        ],
+        rows=[
+            AnnexRow(str(number), row.label, _figure_values(row.figures))
+            for number, row in enumerate(bieu.rows, start=1)
+        ],
+        total=AnnexRow("", _("Tổng cộng"), _figure_values(bieu.total)),
+        note=note,
+    )
 
 
 def _run(
@@ -187,9 +270,8 @@ def _body(document: Any, report: CchcReport) -> None:
         _para(document, heading, align=justify, bold=True, indent=True, after=6)
         for sentence in part.generated:
             _para(document, sentence, align=justify, indent=True, after=6)
-        for block in part.narrative.splitlines():
-            if block.strip():
-                _para(document, block.strip(), align=justify, indent=True, after=6)
+        for block in part_blocks(part):
+            _para(document, block, align=justify, indent=True, after=6)
     _para(document, report.closing, align=justify, indent=True, after=6)
 
 
@@ -209,84 +291,48 @@ def _signature(document: Any, report: CchcReport) -> None:
     _cell_para(right, report.signer_name, bold=True)
 
 
-def _figure_cells(row: Any, figures: Figures, *, bold: bool = False) -> None:
-    values = figures.as_dict()
-    for offset, key in enumerate(ANNEX_KEYS, start=2):
-        _cell_para(row.cells[offset], str(values[key]), size=11, bold=bold)
+def _figure_cells(row: Any, values: list[int], *, bold: bool = False) -> None:
+    for offset, value in enumerate(values, start=2):
+        _cell_para(row.cells[offset], str(value), size=11, bold=bold)
 
 
 def _annex(document: Any, report: CchcReport) -> None:
+    content = annex_content(report)
     section = document.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
     section.left_margin = section.right_margin = Mm(20)
     section.top_margin, section.bottom_margin = Mm(30), Mm(15)
-    _para(document, _("Phụ lục"), bold=True)
-    _para(document, _("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"), bold=True)
-    _para(
-        document,
-        _("(Kèm theo Báo cáo %(number)s; kỳ báo cáo từ ngày %(start)s đến ngày %(end)s)")
-        % {
-            "number": report.number_symbol.replace("Số: ", "số "),
-            "start": report.period.date_from.strftime("%d/%m/%Y"),
-            "end": report.period.date_to.strftime("%d/%m/%Y"),
-        },
-        italic=True,
-        after=6,
-    )
-    bieu = report.data.bieu06
-    table = document.add_table(rows=3, cols=13)
+    _para(document, content.title, bold=True)
+    _para(document, content.subtitle, bold=True)
+    _para(document, content.caption, italic=True, after=6)
+    columns = len(content.column_numbers)
+    table = document.add_table(rows=3, cols=columns)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     top, sub, numbers = table.rows
-    for idx, label in ((0, _("STT")), (1, _("Lĩnh vực, công việc giải quyết"))):
+    for idx, label in enumerate(content.headers):
         cell = top.cells[idx].merge(sub.cells[idx])
         _cell_para(cell, label, size=11, bold=True)
-    groups = (
-        (2, 5, _("Số hồ sơ nhận giải quyết")),
-        (6, 9, _("Số hồ sơ đã giải quyết")),
-        (10, 12, _("Số hồ sơ đang giải quyết")),
-    )
-    for first, last, label in groups:
+    first = len(content.headers)
+    for label, span in content.groups:
+        last = first + span - 1
         _cell_para(top.cells[first].merge(top.cells[last]), label, size=11, bold=True)
-    subs = (
-        _("Tổng số"),
-        _("Trực tuyến"),
-        _("Trực tiếp, bưu chính"),
-        _("Từ kỳ trước"),
-        _("Tổng số"),
-        _("Trước hạn"),
-        _("Đúng hạn"),
-        _("Quá hạn"),
-        _("Tổng số"),
-        _("Trong hạn"),
-        _("Quá hạn"),
-    )
-    for offset, label in enumerate(subs, start=2):
+        first = last + 1
+    for offset, label in enumerate(content.subheadings, start=len(content.headers)):
         _cell_para(sub.cells[offset], label, size=11, bold=True)
-    for idx in range(13):
-        _cell_para(numbers.cells[idx], f"({idx + 1})", size=10, italic=True)
-    for number, field_row in enumerate(bieu.rows, start=1):
+    for idx, number in enumerate(content.column_numbers):
+        _cell_para(numbers.cells[idx], f"({number})", size=10, italic=True)
+    for annex_row in content.rows:
         row = table.add_row()
-        _cell_para(row.cells[0], str(number), size=11)
-        _cell_para(row.cells[1], field_row.label, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-        _figure_cells(row, field_row.figures)
+        _cell_para(row.cells[0], annex_row.number, size=11)
+        _cell_para(row.cells[1], annex_row.label, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        _figure_cells(row, annex_row.values)
     total = table.add_row()
-    _cell_para(total.cells[1], _("Tổng cộng"), size=11, bold=True)
-    _figure_cells(total, bieu.total, bold=True)
-    other = bieu.total
-    if other.closed_other_total:
-        _para(
-            document,
-            _(
-                "Ghi chú: hồ sơ kết thúc không có kết quả giải quyết (rút, dừng, trả lại), không "
-                "tính vào các cột trên: %(n)d hồ sơ (rút %(w)d, dừng %(s)d)."
-            )
-            % {"n": other.closed_other_total, "w": other.withdrawn, "s": other.stopped},
-            size=12,
-            italic=True,
-            align=WD_ALIGN_PARAGRAPH.LEFT,
-        )
+    _cell_para(total.cells[1], content.total.label, size=11, bold=True)
+    _figure_cells(total, content.total.values, bold=True)
+    if content.note:
+        _para(document, content.note, size=12, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
 
 
 def render_docx(report: CchcReport) -> bytes:
@@ -303,27 +349,17 @@ def render_docx(report: CchcReport) -> bytes:
     return buffer.getvalue()
 
 
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def to_pdf(docx_bytes: bytes) -> bytes:
-    """Convert DOCX to PDF with LibreOffice; a clear error when it is not installed."""
-    binary = soffice_path()
-    if binary is None:
-        raise DomainError(
-            _(
-                "Xuất PDF cần LibreOffice (lệnh “soffice”) nhưng máy chủ chưa cài đặt. "
-                "Hãy cài LibreOffice hoặc dùng tệp DOCX."
-            )
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "report.docx"
-        source.write_bytes(docx_bytes)
-        subprocess.run(
-            [binary, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(source)],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return (Path(tmp) / "report.pdf").read_bytes()
+def render_pdf(report: CchcReport) -> bytes:
+    """The report as PDF bytes: the same content as `render_docx`, in the same layout, rendered
+    from `documents/cchc_report.html` with WeasyPrint (A4, NĐ 30/2020 margins, annex landscape)."""
+    parts = [
+        {
+            "heading": part.heading.upper() if part.level == 1 else part.heading,
+            "level": part.level,
+            "generated": part.generated,
+            "blocks": part_blocks(part),
+        }
+        for part in report.parts
+    ]
+    context = {"report": report, "parts": parts, "annex": annex_content(report)}
+    return render_template_pdf("documents/cchc_report.html", context)

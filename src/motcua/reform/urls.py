@@ -16,4 +16,5 @@ urlpatterns = [
     path("<str:unit_code>/kiem-tra-so-lieu/", views.check_figures_page, name="check"),
     path("<str:unit_code>/bao-cao/<int:pk>/", views.draft_edit, name="draft"),
     path("<str:unit_code>/bao-cao/<int:pk>/docx/", views.draft_docx, name="draft_docx"),
+    path("<str:unit_code>/bao-cao/<int:pk>/pdf/", views.draft_pdf, name="draft_pdf"),
 ]

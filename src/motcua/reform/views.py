@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.core.errors import DomainError
+from motcua.documents.pdf import pdf_response
 from motcua.organisation.models import Unit
 from motcua.organisation.selectors import STAFF_ROLES, user_has_role
 from motcua.reform import selectors, services
 from motcua.reform.checks import Problem, check_entered_figures
 from motcua.reform.constants import DraftStatus, Section
-from motcua.reform.document import render_docx
+from motcua.reform.document import render_docx, render_pdf
 from motcua.reform.forms import (
     ActivityForm,
     DraftCreateForm,
@@ -365,6 +366,16 @@ def draft_docx(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
     filename = f"bao-cao-cchc-{unit.code}-{draft.period}.docx".replace("..", "_")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@unit_view
+@require_GET
+def draft_pdf(request: HttpRequest, unit: Unit, pk: int) -> HttpResponse:
+    """The report as PDF, same content and layout as the DOCX (NĐ 30/2020 Phụ lục I)."""
+    draft = get_object_or_404(ReportDraft.objects.select_related("unit"), pk=pk, unit=unit)
+    content = render_pdf(build_report(draft))
+    filename = f"bao-cao-cchc-{unit.code}-{draft.period}.pdf".replace("..", "_")
+    return pdf_response(content, filename=filename)
 
 
 @unit_view

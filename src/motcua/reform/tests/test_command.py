@@ -1,4 +1,4 @@
-"""`motcua cchc-report` writes the DOCX; `--pdf` needs LibreOffice and says so."""
+"""`motcua cchc-report` writes the DOCX, or the PDF with `--pdf`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from motcua.organisation.models import Unit
-from motcua.reform import document
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +25,13 @@ def test_command_writes_docx(commune: Unit, dossiers_h1_2023: Any, tmp_path: Pat
     assert "Số liệu báo cáo tính từ ngày 01/01/2023 đến ngày 30/06/2023." in text
 
 
-def test_pdf_without_libreoffice_is_a_clear_error(
-    commune: Unit, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(document, "soffice_path", lambda: None)
-    with pytest.raises(CommandError, match="LibreOffice"):
-        call_command(
-            "cchc_report",
-            unit=commune.code,
-            period="2023-H1",
-            out=str(tmp_path / "r.pdf"),
-            pdf=True,
-        )
-    assert not (tmp_path / "r.pdf").exists()
+def test_pdf_is_written_next_to_the_docx_name(commune: Unit, tmp_path: Path) -> None:
+    """`--pdf` renders with WeasyPrint (motcua.documents); the PDF tests live there."""
+    call_command(
+        "cchc_report", unit=commune.code, period="2023-H1", out=str(tmp_path / "r.docx"), pdf=True
+    )
+    assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
+    assert not (tmp_path / "r.docx").exists()
 
 
 def test_unknown_unit_and_period(commune: Unit, tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
 """`motcua cchc-report --unit CODE --period 2023-H1 --out report.docx [--draft ID] [--pdf]`
 
-Writes the periodic CCHC report of a unit (DOMAIN.md §8) as DOCX in the layout of NĐ 30/2020
-(or PDF with `--pdf` when LibreOffice is installed). Without `--draft`, an unsaved draft with
-the default header and no narrative is used: the figures are complete, sections III–V empty.
+Writes the periodic CCHC report of a unit (DOMAIN.md §8) as DOCX in the layout of NĐ 30/2020,
+or as PDF in the same layout (WeasyPrint) with `--pdf` / `--format pdf` / an OUT ending in
+".pdf"; with `--pdf` an OUT ending in ".docx" is written with ".pdf" instead. Without
+`--draft`, an unsaved draft with the default header and no narrative is used: the figures are
+complete, sections III–V empty.
 The consistency problems are printed on stderr.
 """
 
@@ -16,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from motcua.core.errors import DomainError
 from motcua.organisation.models import Unit
 from motcua.reform.constants import PeriodConvention
-from motcua.reform.document import render_docx, to_pdf
+from motcua.reform.document import render_docx, render_pdf
 from motcua.reform.models import ReportDraft
 from motcua.reform.periods import parse_period
 from motcua.reform.report import build_report, default_agency_lines, default_place
@@ -24,7 +26,7 @@ from motcua.reform.services import DEFAULT_RECIPIENTS
 
 
 class Command(BaseCommand):
-    help = "Xuất báo cáo cải cách hành chính định kỳ (DOCX, hoặc PDF nếu có LibreOffice)."
+    help = "Xuất báo cáo cải cách hành chính định kỳ (DOCX hoặc PDF)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", required=True, help="Mã đơn vị (Unit.code)")
@@ -36,9 +38,24 @@ class Command(BaseCommand):
             choices=PeriodConvention.values,
             help="Cách chốt số liệu (mặc định theo MOTCUA['REPORT_PERIOD_CONVENTION'])",
         )
-        parser.add_argument("--pdf", action="store_true", help="Chuyển sang PDF (LibreOffice)")
+        parser.add_argument("--pdf", action="store_true", help="Xuất PDF (như --format pdf)")
+        parser.add_argument(
+            "--format",
+            choices=("docx", "pdf"),
+            help="Định dạng tệp (mặc định theo đuôi của --out, nếu không rõ thì DOCX)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        out = Path(options["out"])
+        if options["pdf"] and options["format"] == "docx":
+            raise CommandError("--pdf và --format docx mâu thuẫn nhau.")
+        fmt = options["format"] or ("pdf" if out.suffix.lower() == ".pdf" else "docx")
+        if options["pdf"]:
+            fmt = "pdf"
+        if fmt == "pdf" and out.suffix.lower() != ".pdf":
+            out = out.with_suffix(".pdf")
+        elif fmt == "docx" and out.suffix.lower() == ".pdf":
+            out = out.with_suffix(".docx")
         try:
             unit = Unit.objects.get(code=options["unit"])
         except Unit.DoesNotExist as exc:
@@ -65,16 +82,13 @@ class Command(BaseCommand):
                     narrative={},
                 )
             report = build_report(draft)
-            content = render_docx(report)
-            if options["pdf"]:
-                content = to_pdf(content)
+            content = render_pdf(report) if fmt == "pdf" else render_docx(report)
         except ReportDraft.DoesNotExist as exc:
             raise CommandError(
                 f"Không có bản dự thảo {options['draft']} của đơn vị {unit.code}."
             ) from exc
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
-        out = Path(options["out"])
         out.write_bytes(content)
         for problem in report.problems:
             self.stderr.write(f"[{problem.severity.label}] {problem.message}")
