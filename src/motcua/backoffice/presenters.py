@@ -14,13 +14,8 @@ from django.utils.translation import gettext as _
 
 from motcua.calendar.workdays import WorkCalendar
 
-
-def mask_id_number(value: str) -> str:
-    """`001203004567` → `••••••••4567`: only the last 4 digits are shown unless the officer
-    opens the number (DOMAIN.md §10.1: masking CCCD in lists and logs)."""
-    if not value:
-        return ""
-    return "•" * max(len(value) - 4, 0) + value[-4:]
+# Re-exported for the templates and views; the one implementation lives in core.privacy.
+from motcua.core.privacy import mask_id_number as mask_id_number
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from motcua.accounts.forms import LockoutAuthenticationForm
 from motcua.backoffice import views
 
 app_name = "backoffice"
@@ -9,7 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "dang-nhap/",
-        auth_views.LoginView.as_view(template_name="backoffice/login.html"),
+        auth_views.LoginView.as_view(
+            template_name="backoffice/login.html", authentication_form=LockoutAuthenticationForm
+        ),
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
@@ -21,5 +24,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/dinh-danh/", views.dossier_reveal_id, name="dossier_reveal_id"),
     path("ho-so/<int:pk>/thao-tac/<slug:action>/", views.dossier_action, name="dossier_action"),
     path("ho-so/<int:pk>/in/<slug:slug>/", views.print_form, name="print_form"),
+    path("ho-so/<int:pk>/in/<slug:slug>.pdf", views.print_form_pdf, name="print_form_pdf"),
     path("so-theo-doi/<int:unit_id>/<int:year>/", views.ledger, name="ledger"),
+    path("so-theo-doi/<int:unit_id>/<int:year>.pdf", views.ledger_pdf, name="ledger_pdf"),
 ]

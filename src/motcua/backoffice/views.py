@@ -28,6 +28,9 @@ from motcua.backoffice.forms import ACTION_FORMS, IntakeForm, procedure_version_
 from motcua.catalogue.models import Field, Procedure
 from motcua.catalogue.selectors import procedure_search as catalogue_search
 from motcua.core.errors import ConcurrentChange, DomainError
+from motcua.core.models import AccessLogAction
+from motcua.core.services import access_log_record
+from motcua.documents.pdf import html_response_to_pdf
 from motcua.dossiers import selectors
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import RuleSet
@@ -236,6 +239,16 @@ def queue(request: HttpRequest, name: str) -> HttpResponse:
         )
     except selectors.BadCursor:
         return HttpResponseBadRequest(_("Liên kết trang không hợp lệ."))
+    if page.rows:
+        access_log_record(  # the list shows applicants' names (NĐ 13/2023 art. 38)
+            user=user,
+            action=AccessLogAction.VIEW_LIST,
+            unit=Unit.objects.filter(pk=unit_id).first()
+            if unit_id in visible_unit_ids(user)
+            else None,
+            subject=f"hàng đợi {name}: {len(page.rows)} hồ sơ",
+            request=request,
+        )
     params = {
         "sap_xep": order,
         "linh_vuc": field_id or "",
@@ -368,6 +381,13 @@ def _dossier_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
     cal = selectors.work_calendar(dossier.current_unit)
     now = timezone.now()
     running = dossier.state in selectors.RUNNING_STATES
+    access_log_record(  # NĐ 13/2023 art. 38: every read of a dossier's personal data
+        user=user,
+        action=AccessLogAction.VIEW_DOSSIER,
+        dossier=dossier,
+        id_number=dossier.applicant_id_number,
+        request=request,
+    )
     return {
         "dossier": dossier,
         "masked_id": presenters.mask_id_number(dossier.applicant_id_number),
@@ -400,12 +420,14 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def dossier_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full identity number on demand; each opening is logged (NĐ 13/2023 art. 38)."""
     dossier = _dossier_or_404(request, pk)
-    audit.info(
-        "id_number_revealed dossier=%s user=%s at=%s",
-        dossier.pk,
-        request.user.pk,
-        timezone.now().isoformat(),
+    access_log_record(
+        user=_user(request),
+        action=AccessLogAction.REVEAL_ID,
+        dossier=dossier,
+        id_number=dossier.applicant_id_number,
+        request=request,
     )
+    audit.info("id_number_revealed dossier=%s user=%s", dossier.pk, request.user.pk)
     return HttpResponse(
         format_html('<span class="id-number" id="id-number">{}</span>', dossier.applicant_id_number)
     )
@@ -502,6 +524,14 @@ def print_form(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if not number or not source:
         raise Http404(_("Hồ sơ chưa có biểu mẫu này."))
     event = source[-1]
+    access_log_record(
+        user=_user(request),
+        action=AccessLogAction.PRINT_FORM,
+        dossier=dossier,
+        id_number=dossier.applicant_id_number,
+        purpose=f"in Mẫu {number} ({slug})",
+        request=request,
+    )
     components = list(dossier.components.all())
     context: dict[str, Any] = {
         "dossier": dossier,
@@ -548,6 +578,13 @@ def ledger(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     )
     more = rows[size].ledger_number if len(rows) > size else None
     rows = rows[:size]
+    access_log_record(
+        user=user,
+        action=AccessLogAction.VIEW_LEDGER,
+        unit=unit,
+        subject=f"sổ theo dõi {year}, số {start}–{rows[-1].ledger_number if rows else start}",
+        request=request,
+    )
     # The book follows the rule set of its entries (a 2025 book switches on 01/07/2025).
     rule_set = rows[-1].rule_set if rows else rule_set_for(dt.date(year, 12, 31))
     context = {
@@ -561,3 +598,23 @@ def ledger(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
         "title": FORM_TITLES[FormKind.LEDGER],
     }
     return render(request, "backoffice/print/ledger.html", context)
+
+
+# Printable forms as PDF: the same views, templates and access checks, rendered by WeasyPrint
+# (page size from the forms' own @page CSS: A5, the ledger A4 landscape). docs/dev/documents.md
+
+
+@staff_required
+@require_GET
+def print_form_pdf(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    return html_response_to_pdf(
+        request, print_form(request, pk, slug), filename=f"ho-so-{pk}-{slug}.pdf"
+    )
+
+
+@staff_required
+@require_GET
+def ledger_pdf(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+    return html_response_to_pdf(
+        request, ledger(request, unit_id, year), filename=f"so-theo-doi-{unit_id}-{year}.pdf"
+    )

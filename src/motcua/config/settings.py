@@ -56,12 +56,14 @@ INSTALLED_APPS = [
     "motcua.calendar",
     "motcua.catalogue",
     "motcua.dossiers",
+    "motcua.documents",
     "motcua.reports",
     "motcua.backoffice",
     "motcua.demo",
     "motcua.reform",
     "motcua.evaluation",
     "motcua.portal",
+    "motcua.api",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.core.middleware.SecurityHeadersMiddleware",  # CSP + Permissions-Policy
 ]
 
 if PRODUCTION:
@@ -122,10 +125,19 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "backoffice:login"
+# Failed log-in lockout (motcua.accounts.lockout): N failures per username + IP within the
+# lock period lock that pair for the period. ModelBackend stays listed for sessions created
+# with it explicitly.
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.LockoutModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MOTCUA_LOGIN_MAX_FAILURES = int(os.environ.get("MOTCUA_LOGIN_MAX_FAILURES", "5"))
+MOTCUA_LOGIN_LOCK_MINUTES = int(os.environ.get("MOTCUA_LOGIN_LOCK_MINUTES", "15"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "motcua.accounts.validators.MinimumLengthValidator",  # Vietnamese message
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -178,6 +190,19 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy (motcua.core.middleware). Scripts and styles
+# only from this origin: no inline <script>, no inline style (docs/domain/security.md).
+MOTCUA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+MOTCUA_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# Behind a reverse proxy: the META key of the header it overwrites with the client address
+# (e.g. "HTTP_X_REAL_IP"), used by the personal-data access log; "" = REMOTE_ADDR.
+MOTCUA_CLIENT_IP_HEADER = os.environ.get("MOTCUA_CLIENT_IP_HEADER", "")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

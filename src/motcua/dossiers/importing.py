@@ -39,6 +39,7 @@ from motcua.catalogue.models import Procedure, ProcedureVersion
 from motcua.core.errors import DomainError, ValidationReport
 from motcua.dossiers import codes, tasks
 from motcua.dossiers.constants import Channel, State
+from motcua.dossiers.hashchain import seal_chain
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import compute_due, validate_id_number
 from motcua.dossiers.transitions import rule_set_for
@@ -490,6 +491,7 @@ def _create(rows: list[Row], ctx: _Context, source: str) -> int:
     bulk_insert(Dossier, dossiers)
     events: list[DossierEvent] = []
     for row, dossier, payload in zip(rows, dossiers, import_payloads, strict=True):
+        first = len(events)
         seq = 0
         for item in sorted(row.events, key=lambda e: e["at"]):
             seq += 1
@@ -521,6 +523,7 @@ def _create(rows: list[Row], ctx: _Context, source: str) -> int:
                 visible_to_applicant=False,
             )
         )
+        seal_chain(events[first:])  # tamper-evident chain (dossiers.hashchain)
     for event, pk in zip(events, _reserve_ids(DossierEvent, len(events)), strict=True):
         event.pk = pk
     bulk_insert(DossierEvent, events)

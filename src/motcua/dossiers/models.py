@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Channel, RuleSet, State
+from motcua.dossiers.hashchain import event_fields, event_hash
 
 
 class Dossier(models.Model):
@@ -108,7 +109,12 @@ class Dossier(models.Model):
 
 
 class DossierEvent(models.Model):
-    """One recorded step of a dossier. Append-only: never updated, never deleted."""
+    """One recorded step of a dossier. Append-only: never updated, never deleted.
+
+    Tamper-evident: `hash` is SHA-256 over the event's fields and `prev_hash`, the hash of the
+    previous event of the same dossier (`motcua.dossiers.hashchain`); the database refuses
+    UPDATE and DELETE on the table (migration 0003).
+    """
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
@@ -126,6 +132,8 @@ class DossierEvent(models.Model):
     form = models.CharField(_("biểu mẫu"), max_length=16, blank=True)
     payload = models.JSONField(default=dict, blank=True)
     visible_to_applicant = models.BooleanField(default=True)
+    prev_hash = models.CharField(_("mã băm sự kiện trước"), max_length=64, blank=True, default="")
+    hash = models.CharField(_("mã băm"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("sự kiện hồ sơ")
@@ -138,7 +146,22 @@ class DossierEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Dossier events are append-only.")
+        if not self.hash:
+            if not self.prev_hash and self.seq > 1:
+                self.prev_hash = (
+                    DossierEvent.objects.filter(dossier_id=self.dossier_id, seq__lt=self.seq)
+                    .order_by("-seq")
+                    .values_list("hash", flat=True)
+                    .first()
+                    or ""
+                )
+            self.seal(self.prev_hash)
         super().save(*args, **kwargs)
+
+    def seal(self, prev_hash: str) -> None:
+        """Link this (unsaved) event to the previous one of its dossier and hash it."""
+        self.prev_hash = prev_hash
+        self.hash = event_hash(event_fields(self), prev_hash)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("Dossier events are append-only.")

@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,10 +164,11 @@ def _record(
     """Bump the version, save the dossier and append its one event; schedule side effects."""
     dossier.version += 1
     dossier.save()
-    last = dossier.events.aggregate(m=Max("seq"))["m"] or 0
-    event = DossierEvent.objects.create(
+    last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
+    last_seq, last_hash = last or (0, "")
+    event = DossierEvent(
         dossier=dossier,
-        seq=last + 1,
+        seq=last_seq + 1,
         at=at,
         actor=user,
         unit=unit or dossier.current_unit,
@@ -180,6 +180,8 @@ def _record(
         payload=payload or {},
         visible_to_applicant=visible_to_applicant,
     )
+    event.seal(last_hash)  # tamper-evident chain (dossiers.hashchain)
+    event.save()
     tasks.schedule(event.pk)
     return event
 

@@ -45,7 +45,7 @@ def test_control_sheet_number_follows_the_rule_set(world, when, rule_set, number
     assert f"In Mẫu {number}: Phiếu kiểm soát quá trình giải quyết hồ sơ" in page
     sheet = client.get(f"/ho-so/{dossier.pk}/in/phieu-kiem-soat/").content.decode()
     assert f"Mẫu số {number}" in sheet and circular in sheet
-    assert "size: A5" in sheet
+    assert "css/print-a5.css" in sheet  # @page A5 from a file (CSP: no inline style)
 
 
 def test_apology_letter_sets_the_new_date_and_prints_mau04_nd61_art19_9(world):
@@ -101,6 +101,6 @@ def test_ledger_lists_entries_in_number_order_and_pages_by_number(world):
     client = client_for(world["receiver"])
     html = client.get(f"/so-theo-doi/{world['commune'].pk}/2024/").content.decode()
     assert html.index(first.code) < html.index(second.code)
-    assert "Mẫu số 06" in html and "size: A4 landscape" in html  # TT 01/2018: Mẫu 06, A4
+    assert "Mẫu số 06" in html and "css/print-a4-landscape.css" in html  # TT 01/2018: Mẫu 06, A4
     rest = client.get(f"/so-theo-doi/{world['commune'].pk}/2024/", {"tu": 2}).content.decode()
     assert second.code in rest and first.code not in rest

@@ -67,3 +67,14 @@
     }
   });
 })();
+
+/* Filters that apply on change (no inline onchange: CSP script-src 'self'). */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target && target.hasAttribute && target.hasAttribute("data-autosubmit") && target.form) {
+      target.form.submit();
+    }
+  });
+})();
