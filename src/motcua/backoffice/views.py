@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -27,6 +25,7 @@ from motcua.backoffice.actions import perform
 from motcua.backoffice.forms import ACTION_FORMS, IntakeForm, procedure_version_today
 from motcua.catalogue.models import Field, Procedure
 from motcua.catalogue.selectors import procedure_search as catalogue_search
+from motcua.core.decorators import staff_required
 from motcua.core.errors import ConcurrentChange, DomainError
 from motcua.core.models import AccessLogAction
 from motcua.core.services import access_log_record
@@ -43,19 +42,6 @@ from motcua.organisation.selectors import units_for_role, user_has_role, visible
 audit = logging.getLogger("motcua.audit")
 
 View = Callable[..., HttpResponse]
-
-
-def staff_required(view: View) -> View:
-    """Logged-in staff accounts only (citizens use the portal)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if getattr(request.user, "is_citizen", False):
-            raise DjangoPermissionDenied(_("Trang dành cho cán bộ, công chức."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _user(request: HttpRequest) -> User:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.decorators import staff_required
 from motcua.evaluation import indices
 from motcua.evaluation.forms import PeriodForm
 from motcua.evaluation.selectors import evaluation_units, unit_officers
@@ -24,7 +24,7 @@ def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
     return dt.date(today.year, 1, 1), today
 
 
-@login_required
+@staff_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     units = list(evaluation_units(request.user))
@@ -33,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "evaluation/index.html", {"units": units})
 
 
-@login_required
+@staff_required
 @require_GET
 def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = evaluation_units(request.user).filter(code=unit_code).first()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from motcua.accounts.forms import LockoutAuthenticationForm
 from motcua.core.errors import DomainError
 
 
@@ -51,7 +51,7 @@ class SignupForm(forms.Form):
         return data
 
 
-class CitizenLoginForm(AuthenticationForm):
+class CitizenLoginForm(LockoutAuthenticationForm):
     """Sign in with the phone number or e-mail address used at sign-up, and the password."""
 
     username = forms.CharField(

@@ -10,12 +10,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core.decorators import staff_required
 from motcua.core.errors import DomainError
 from motcua.documents.pdf import pdf_response
 from motcua.organisation.models import Unit
@@ -44,7 +44,7 @@ View = Callable[..., HttpResponse]
 def unit_view(view: View) -> View:
     """Login required; resolve `unit_code` to a unit where the user holds a staff role."""
 
-    @login_required
+    @staff_required
     @wraps(view)
     def wrapped(request: HttpRequest, unit_code: str, *args: Any, **kwargs: Any) -> HttpResponse:
         unit = Unit.objects.filter(code=unit_code).first()
@@ -65,7 +65,7 @@ def _run(request: HttpRequest, form: forms.Form, action: Callable[[], Any]) -> b
     return True
 
 
-@login_required
+@staff_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     units = list(selectors.reform_units(request.user))

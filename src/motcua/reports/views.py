@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from motcua.core.decorators import staff_required
 from motcua.core.errors import DomainError
 from motcua.organisation.models import Unit
 from motcua.reports import charts
@@ -105,7 +105,7 @@ def _base_query(form: Bieu06Form) -> str:
     )
 
 
-@login_required
+@staff_required
 def bieu06_page(request: HttpRequest) -> HttpResponse:
     form = _bound_form(request)
     context: dict[str, Any] = {"form": form or Bieu06Form(unit_ids=_visible_ids(request))}
@@ -137,7 +137,7 @@ def bieu06_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/bieu06.html", context)
 
 
-@login_required
+@staff_required
 def bieu06_xlsx(request: HttpRequest) -> HttpResponse:
     form = _bound_form(request)
     if form is None or not form.is_valid():
@@ -154,7 +154,7 @@ def bieu06_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@staff_required
 def bieu06_drilldown(request: HttpRequest) -> HttpResponse:
     form = _bound_form(request)
     figure = request.GET.get("figure", "")
@@ -239,7 +239,7 @@ def _bieu06_url(unit_id: int, date_from: Any, date_to: Any) -> str:
     return f"{reverse('reports:bieu06')}?{query}"
 
 
-@login_required
+@staff_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """`/thong-ke/bang-dieu-khien/`: trends of one visible unit and, when it has communes under
     it (or merged into it), their comparison. Another commune's unit → 404."""
