@@ -55,7 +55,8 @@ test-postgres: venv
 test: lint test-sqlite test-postgres
 
 bench: venv
-	$(BIN)/python -m benchmarks
+	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 messages: venv
 	cd src/motcua && ../../$(BIN)/motcua makemessages -l vi -l en --no-obsolete && ../../$(BIN)/motcua compilemessages

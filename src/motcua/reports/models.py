@@ -71,6 +71,46 @@ class DailyFlow(models.Model):
         indexes = [models.Index(fields=["unit", "day"], name="dailyflow_unit_day")]
 
 
+class MonthlyFlow(models.Model):
+    """One calendar month for one unit and field: the month's flows (Σ DailyFlow of its days)
+    and the snapshot at the month's first midnight (running sums of every earlier day).
+
+    Rows are dense from the pair's first month with a DailyFlow row up to
+    `RollupMeta.month_horizon`, so the state at any midnight D is `snapshot(month of D)` plus
+    the DailyFlow rows of the days of that month before D (PERFORMANCE.md "monthly snapshot +
+    daily flows"); beyond the horizon the daily rows carry the rest.
+    """
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey("catalogue.Field", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # the first day of the month
+    # Flows of the month (same meaning as DailyFlow).
+    received_online = models.PositiveIntegerField(default=0)
+    received_direct = models.PositiveIntegerField(default=0)
+    finished_early = models.PositiveIntegerField(default=0)
+    finished_on_time = models.PositiveIntegerField(default=0)
+    finished_late = models.PositiveIntegerField(default=0)
+    finished_rejected = models.PositiveIntegerField(default=0)
+    withdrawn = models.PositiveIntegerField(default=0)
+    stopped = models.PositiveIntegerField(default=0)
+    overdue_in = models.PositiveIntegerField(default=0)
+    closed_overdue = models.PositiveIntegerField(default=0)
+    overdue_in_waiting = models.PositiveIntegerField(default=0)
+    # Snapshot at the month's first midnight: sums over every day before the month.
+    open_before = models.PositiveIntegerField(default=0)  # received − finished − closed
+    overdue_in_before = models.PositiveIntegerField(default=0)
+    closed_overdue_before = models.PositiveIntegerField(default=0)
+    overdue_in_waiting_before = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo tháng")
+        verbose_name_plural = _("số liệu tổng hợp theo tháng")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "field", "month"], name="monthlyflow_unique"),
+        ]
+        indexes = [models.Index(fields=["unit", "month"], name="monthlyflow_unit_month")]
+
+
 class RollupMeta(models.Model):
     """One row: when the rollups were fully built and under which classification settings.
 
@@ -81,3 +121,6 @@ class RollupMeta(models.Model):
     key = models.CharField(max_length=16, unique=True, default="bieu06")
     signature = models.CharField(max_length=200)
     built_at = models.DateTimeField()
+    # MonthlyFlow rows exist up to this month (first day); None: no monthly level yet, the
+    # reports read DailyFlow only.
+    month_horizon = models.DateField(null=True, blank=True)

@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -355,19 +356,36 @@ def figure_filters(
     }
 
 
+def _group_columns(by_unit: bool) -> tuple[str, ...]:
+    return ("unit_id", "field_id") if by_unit else ("field_id",)
+
+
+def _group_key(row: Mapping[str, Any], columns: tuple[str, ...]) -> Any:
+    """`field_id`, or `(unit_id, field_id)` when grouping by unit as well."""
+    return row["field_id"] if len(columns) == 1 else tuple(row[c] for c in columns)
+
+
 def _oracle_by_field(
-    unit_ids: set[int], period: Period, now: dt.datetime, policy: str, cs: ClassifySettings
-) -> dict[int, Bieu06Figures]:
+    unit_ids: set[int],
+    period: Period,
+    now: dt.datetime,
+    policy: str,
+    cs: ClassifySettings,
+    by_unit: bool = False,
+) -> dict[Any, Bieu06Figures]:
     filters = figure_filters(period=period, now=now, policy=policy, cs=cs)
     rows: Any = (
         annotated_dossiers(unit_ids, cs)
         .filter(filters["received_total"])
-        .values("field_id")
+        .values(*_group_columns(by_unit))
         .annotate(**{key: Count("id", filter=q) for key, q in filters.items()})
-        .order_by("field_id")
+        .order_by(*_group_columns(by_unit))
     )
     return {
-        row["field_id"]: Bieu06Figures(**{key: row[key] for key in FIGURE_KEYS}) for row in rows
+        _group_key(row, _group_columns(by_unit)): Bieu06Figures(
+            **{key: row[key] for key in FIGURE_KEYS}
+        )
+        for row in rows
     }
 
 
@@ -465,7 +483,8 @@ def classify_finish(done: dt.datetime, due: dt.datetime | None, by_date: bool) -
     return EndKind.LATE
 
 
-def _check_rollups(cs: ClassifySettings) -> None:
+def _check_rollups(cs: ClassifySettings) -> Any:
+    """The RollupMeta row, if the rollups were built under the current settings."""
     from motcua.reports.models import RollupMeta
 
     meta = RollupMeta.objects.filter(key="bieu06").first()
@@ -484,59 +503,226 @@ def _check_rollups(cs: ClassifySettings) -> None:
             )
             % {"old": meta.signature, "new": cs.signature}
         )
+    return meta
 
 
-def _rollup_by_field(
-    unit_ids: set[int], period: Period, now: dt.datetime, policy: str, cs: ClassifySettings
-) -> dict[int, Bieu06Figures]:
-    from motcua.reports.models import DailyFlow
+# The sums a report needs per field, from either rollup level (see `_rollup_by_field`).
+SUM_KEYS = (
+    "carried",
+    "pending",
+    "received_online",
+    "received_direct_postal",
+    "early",
+    "on_time",
+    "late",
+    "rejected",
+    "withdrawn",
+    "stopped",
+    "overdue_in",
+    "closed_overdue",
+    "overdue_in_waiting",
+)
+# In-period sums: (key in SUM_KEYS, rollup column).
+PERIOD_COLUMNS = (
+    ("received_online", "received_online"),
+    ("received_direct_postal", "received_direct"),
+    ("early", "finished_early"),
+    ("on_time", "finished_on_time"),
+    ("late", "finished_late"),
+    ("rejected", "finished_rejected"),
+    ("withdrawn", "withdrawn"),
+    ("stopped", "stopped"),
+)
 
-    _check_rollups(cs)
-    s_day, e_day = period.date_from, period.end_day
-    end = period.end
-    live = now < end
-    # The day whose midnight the overdue state is read at (see docs: "pending overdue").
-    at_day = local_date(now) if live else e_day
 
-    received = F("received_online") + F("received_direct")
-    ended = (
+def _received() -> Any:
+    return F("received_online") + F("received_direct")
+
+
+def _ended() -> Any:
+    return (
         F("finished_early")
         + F("finished_on_time")
         + F("finished_late")
         + F("withdrawn")
         + F("stopped")
     )
+
+
+def _total(expr: Any, cond: Q) -> Any:
+    return Coalesce(Sum(expr, filter=cond), 0)
+
+
+def _daily_sums(
+    unit_ids: set[int], s_day: dt.date, e_day: dt.date, at_day: dt.date, by_unit: bool = False
+) -> dict[Any, dict[str, int]]:
+    """Every sum from DailyFlow alone (all days up to the period end)."""
+    from motcua.reports.models import DailyFlow
+
     in_period = Q(day__gte=s_day, day__lt=e_day)
-
-    def total(expr: Any, cond: Q) -> Any:
-        return Coalesce(Sum(expr, filter=cond), 0)
-
-    rows = (
-        DailyFlow.objects.filter(unit_id__in=list(unit_ids), day__lte=e_day)
-        .values("field_id")
+    rows: Any = (
+        DailyFlow.objects.filter(unit_id__in=list(unit_ids), day__lte=max(e_day, at_day))
+        .values(*_group_columns(by_unit))
         .annotate(
-            recv_before=total(received, Q(day__lt=s_day)),
-            ended_before=total(ended, Q(day__lt=s_day)),
-            recv_before_end=total(received, Q(day__lt=e_day)),
-            ended_before_end=total(ended, Q(day__lt=e_day)),
-            received_online=total(F("received_online"), in_period),
-            received_direct_postal=total(F("received_direct"), in_period),
-            early=total(F("finished_early"), in_period),
-            on_time=total(F("finished_on_time"), in_period),
-            late=total(F("finished_late"), in_period),
-            rejected=total(F("finished_rejected"), in_period),
-            withdrawn=total(F("withdrawn"), in_period),
-            stopped=total(F("stopped"), in_period),
-            overdue_in=total(F("overdue_in"), Q(day__lte=at_day)),
-            closed_overdue=total(F("closed_overdue"), Q(day__lt=at_day)),
-            overdue_in_waiting=total(F("overdue_in_waiting"), Q(day__lte=at_day)),
+            recv_before=_total(_received(), Q(day__lt=s_day)),
+            ended_before=_total(_ended(), Q(day__lt=s_day)),
+            recv_before_end=_total(_received(), Q(day__lt=e_day)),
+            ended_before_end=_total(_ended(), Q(day__lt=e_day)),
+            **{key: _total(F(col), in_period) for key, col in PERIOD_COLUMNS},
+            overdue_in=_total(F("overdue_in"), Q(day__lte=at_day)),
+            closed_overdue=_total(F("closed_overdue"), Q(day__lt=at_day)),
+            overdue_in_waiting=_total(F("overdue_in_waiting"), Q(day__lte=at_day)),
         )
-        .order_by("field_id")
+        .order_by()
     )
-    result: dict[int, Bieu06Figures] = {}
+    out: dict[Any, dict[str, int]] = {}
     for row in rows:
-        carried = row["recv_before"] - row["ended_before"]
-        pending = row["recv_before_end"] - row["ended_before_end"]
+        sums = {key: row[key] for key in SUM_KEYS if key in row}
+        sums["carried"] = row["recv_before"] - row["ended_before"]
+        sums["pending"] = row["recv_before_end"] - row["ended_before_end"]
+        out[_group_key(row, _group_columns(by_unit))] = sums
+    return out
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def _monthly_sums(
+    unit_ids: set[int],
+    s_day: dt.date,
+    e_day: dt.date,
+    at_day: dt.date,
+    horizon: dt.date,
+    by_unit: bool = False,
+) -> dict[Any, dict[str, int]]:
+    """The same sums from MonthlyFlow (whole months, month-start snapshots) plus the DailyFlow
+    rows of the partial months: the state at a midnight D is snapshot(M) + Σ daily [M, D) with
+    M = min(month of D, horizon)."""
+
+    def anchor(day: dt.date) -> dt.date:
+        return min(month_start(day), horizon)
+
+    ms, me, ma = anchor(s_day), anchor(e_day), anchor(at_day)
+    full: list[dt.date] = []
+    m = month_start(s_day) if s_day.day == 1 else next_month(s_day)
+    while next_month(m) <= e_day and m <= horizon:
+        full.append(m)
+        m = next_month(m)
+    ids = sorted(unit_ids)
+    if not ids:
+        return {}
+    # Plain SQL (portable: SQLite and PostgreSQL): a commune's report is a few hundred rows,
+    # where compiling two ORM aggregates with 13 filtered sums each would cost more than the
+    # queries themselves. Same sums as `_daily_sums`; the tests compare both levels.
+    from motcua.reports.models import DailyFlow, MonthlyFlow
+
+    in_units = ", ".join(["%s"] * len(ids))
+    columns = _group_columns(by_unit)
+    group = ", ".join(columns)
+    ended = "finished_early + finished_on_time + finished_late + withdrawn + stopped"
+    params: list[Any] = [ms, me, ma, ma, ma]
+    period_sums = []
+    for key, col in PERIOD_COLUMNS:
+        if full:
+            marks = ", ".join(["%s"] * len(full))
+            period_sums.append(f"SUM(CASE WHEN month IN ({marks}) THEN {col} ELSE 0 END) AS {key}")
+            params.extend(full)
+        else:
+            period_sums.append(f"0 AS {key}")
+    months = sorted({ms, me, ma, *full})
+    params.extend(ids)
+    params.extend(months)
+    monthly_sql = f"""
+        SELECT {group},
+            SUM(CASE WHEN month = %s THEN open_before ELSE 0 END) AS carried,
+            SUM(CASE WHEN month = %s THEN open_before ELSE 0 END) AS pending,
+            SUM(CASE WHEN month = %s THEN overdue_in_before ELSE 0 END) AS overdue_in,
+            SUM(CASE WHEN month = %s THEN closed_overdue_before ELSE 0 END) AS closed_overdue,
+            SUM(CASE WHEN month = %s THEN overdue_in_waiting_before ELSE 0 END)
+                AS overdue_in_waiting,
+            {", ".join(period_sums)}
+        FROM {MonthlyFlow._meta.db_table}
+        WHERE unit_id IN ({in_units}) AND month IN ({", ".join(["%s"] * len(months))})
+        GROUP BY {group}
+    """
+    # Day ranges [lo, hi) read from DailyFlow.
+    to_s, to_e = (ms, s_day), (me, e_day)
+    od_le, od_lt = (ma, at_day + dt.timedelta(days=1)), (ma, at_day)
+    partials = [(s_day, full[0]), (m, e_day)] if full else [(s_day, e_day)]
+
+    range_sql = "(day >= %s AND day < %s)"
+    opened = f"received_online + received_direct - ({ended})"
+    ranged = [
+        (to_s, opened, "carried"),
+        (to_e, opened, "pending"),
+        (od_le, "overdue_in", "overdue_in"),
+        (od_lt, "closed_overdue", "closed_overdue"),
+        (od_le, "overdue_in_waiting", "overdue_in_waiting"),
+    ]
+    select: list[str] = []
+    daily_params: list[Any] = []
+    for rng, expr, key in ranged:
+        select.append(f"SUM(CASE WHEN {range_sql} THEN {expr} ELSE 0 END) AS {key}")
+        daily_params.extend(rng)
+    partial_cond = " OR ".join([range_sql] * len(partials))
+    for key, col in PERIOD_COLUMNS:
+        select.append(f"SUM(CASE WHEN {partial_cond} THEN {col} ELSE 0 END) AS {key}")
+        for rng in partials:
+            daily_params.extend(rng)
+    daily_params.extend(ids)
+    for rng in (to_s, to_e, od_le, *partials):
+        daily_params.extend(rng)
+    daily_sql = f"""
+        SELECT {group}, {", ".join(select)}
+        FROM {DailyFlow._meta.db_table}
+        WHERE unit_id IN ({in_units})
+          AND ({" OR ".join([range_sql] * (3 + len(partials)))})
+        GROUP BY {group}
+    """
+    out: dict[Any, dict[str, int]] = {}
+    width = len(columns)
+    with connection.cursor() as cursor:
+        for sql, sql_params in ((monthly_sql, params), (daily_sql, daily_params)):
+            cursor.execute(sql, sql_params)
+            names = [c[0] for c in cursor.description][width:]
+            for row in cursor.fetchall():
+                group_key = row[0] if width == 1 else tuple(row[:width])
+                sums = out.setdefault(group_key, dict.fromkeys(SUM_KEYS, 0))
+                for name, value in zip(names, row[width:], strict=True):
+                    sums[name] += int(value or 0)
+    return out
+
+
+def _rollup_by_field(
+    unit_ids: set[int],
+    period: Period,
+    now: dt.datetime,
+    policy: str,
+    cs: ClassifySettings,
+    level: str = "auto",
+    by_unit: bool = False,
+) -> dict[Any, Bieu06Figures]:
+    meta = _check_rollups(cs)
+    s_day, e_day = period.date_from, period.end_day
+    end = period.end
+    live = now < end
+    # The day whose midnight the overdue state is read at (see docs: "pending overdue").
+    at_day = local_date(now) if live else e_day
+    if meta.month_horizon is None or level == "daily":
+        sums = _daily_sums(unit_ids, s_day, e_day, at_day, by_unit)
+    else:
+        sums = _monthly_sums(unit_ids, s_day, e_day, at_day, meta.month_horizon, by_unit)
+    result: dict[Any, Bieu06Figures] = {}
+    for group_key, row in sorted(sums.items()):
+        if not any(row.values()):
+            continue
+        carried = row["carried"]
+        pending = row["pending"]
         overdue = row["overdue_in"] - row["closed_overdue"]
         if policy == Policy.FOLDED:
             overdue -= row["overdue_in_waiting"]
@@ -548,7 +734,7 @@ def _rollup_by_field(
         else:
             closed_total = closed
         resolved = row["early"] + on_time + row["late"]
-        result[row["field_id"]] = Bieu06Figures(
+        result[group_key] = Bieu06Figures(
             received_total=row["received_online"] + row["received_direct_postal"] + carried,
             received_online=row["received_online"],
             received_direct_postal=row["received_direct_postal"],
@@ -566,16 +752,22 @@ def _rollup_by_field(
             stopped=row["stopped"],
         )
     if live:
-        for field_id, delta in _live_overdue_delta(unit_ids, period, now, policy, cs).items():
-            result.setdefault(field_id, Bieu06Figures()).pending_overdue += delta
+        deltas = _live_overdue_delta(unit_ids, period, now, policy, cs, by_unit)
+        for group_key, delta in deltas.items():
+            result.setdefault(group_key, Bieu06Figures()).pending_overdue += delta
     for figures in result.values():
         figures.pending_within = figures.pending_total - figures.pending_overdue
     return result
 
 
 def _live_overdue_delta(
-    unit_ids: set[int], period: Period, now: dt.datetime, policy: str, cs: ClassifySettings
-) -> dict[int, int]:
+    unit_ids: set[int],
+    period: Period,
+    now: dt.datetime,
+    policy: str,
+    cs: ClassifySettings,
+    by_unit: bool = False,
+) -> dict[Any, int]:
     """Pending overdue when the period has not ended (now < end): the rollups give the overdue
     set at today's midnight M; the dossiers whose status differs between "open and overdue at
     M" and "open at the period end and overdue now" all end, are received, or fall due in
@@ -599,14 +791,17 @@ def _live_overdue_delta(
         | Q(due_eff__gt=midnight, due_eff__lte=now)
     )
     rows = (
-        candidates.values("field_id")
+        candidates.values(*_group_columns(by_unit))
         .annotate(
             now_count=Count("id", filter=filters["pending_overdue"]),
             midnight_count=Count("id", filter=at_midnight),
         )
-        .order_by("field_id")
+        .order_by()
     )
-    return {row["field_id"]: row["now_count"] - row["midnight_count"] for row in rows}
+    return {
+        _group_key(row, _group_columns(by_unit)): row["now_count"] - row["midnight_count"]
+        for row in rows
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -623,17 +818,19 @@ def bieu06(
     policy: str | None = None,
     now: dt.datetime | None = None,
     source: str = Source.ROLLUP,
+    rollup_level: str = "auto",
 ) -> Bieu06Result:
     """Biểu số 06/VPCP/KSTT for `unit` (with subtree and merged predecessors) over the local
     dates [date_from, date_to]. `source="rollup"` (default) raises `RollupsMissing` when the
-    rollups are not built — it never falls back to the oracle silently."""
+    rollups are not built — it never falls back to the oracle silently. `rollup_level`:
+    "auto" (monthly snapshots + daily flows when built) or "daily" (DailyFlow only; checks)."""
     period = make_period(date_from, date_to)
     policy = resolve_policy(policy)
     now = now or timezone.now()
     cs = ClassifySettings.current()
     unit_ids = unit_scope_ids(unit)
     if source == Source.ROLLUP:
-        groups = _rollup_by_field(unit_ids, period, now, policy, cs)
+        groups = _rollup_by_field(unit_ids, period, now, policy, cs, rollup_level)
     elif source == Source.ORACLE:
         groups = _oracle_by_field(unit_ids, period, now, policy, cs)
     else:
@@ -659,6 +856,37 @@ def bieu06(
         total=total,
         by_field=rows if by_field else [],
     )
+
+
+def bieu06_by_unit(
+    *,
+    unit: Unit,
+    date_from: dt.date,
+    date_to: dt.date,
+    policy: str | None = None,
+    now: dt.datetime | None = None,
+    source: str = Source.ROLLUP,
+) -> dict[tuple[int, int], Bieu06Figures]:
+    """Biểu 06 of every unit of `unit`'s scope × field (a province's table by commune and
+    field): `{(unit_id, field_id): figures}`, non-zero rows only, each row's invariants
+    checked. Summed over the units it is `bieu06(...).by_field` (tested)."""
+    period = make_period(date_from, date_to)
+    policy = resolve_policy(policy)
+    now = now or timezone.now()
+    cs = ClassifySettings.current()
+    unit_ids = unit_scope_ids(unit)
+    if source == Source.ROLLUP:
+        groups = _rollup_by_field(unit_ids, period, now, policy, cs, by_unit=True)
+    elif source == Source.ORACLE:
+        groups = _oracle_by_field(unit_ids, period, now, policy, cs, by_unit=True)
+    else:
+        raise DomainError(_("Nguồn số liệu không hợp lệ: %(s)s.") % {"s": source})
+    result = {}
+    for key, figures in sorted(groups.items()):
+        _assert_invariants(figures, f"unit {key[0]} field {key[1]}")
+        if not figures.is_zero():
+            result[key] = figures
+    return result
 
 
 def _assert_invariants(figures: Bieu06Figures, where: str) -> None:

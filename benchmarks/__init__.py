@@ -1,0 +1,1 @@
+"""Benchmarks of Một Cửa (`make bench`, `python -m benchmarks`): see README.md."""
