@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -180,6 +181,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool(
 )
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
+# Periodic jobs (`celery -A motcua beat`): the monthly statistics rollup moves forward once a
+# month (1st, 19:00 UTC = 02:00 on the 2nd in Vietnam, after the month's last day is over).
+CELERY_BEAT_SCHEDULE = {
+    "extend-monthly-rollups": {
+        "task": "reports.tasks.extend_monthly_rollups",
+        "schedule": crontab(minute=0, hour=19, day_of_month="1"),
+    },
+}
 
 # Security: secure by default, strict in production.
 SESSION_COOKIE_HTTPONLY = True

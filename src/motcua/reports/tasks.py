@@ -11,3 +11,12 @@ def refresh_rollups(dossier_ids: list[int]) -> int:
     from motcua.reports.services import rollup_refresh_dossier_days
 
     return rollup_refresh_dossier_days(dossier_ids=dossier_ids)
+
+
+@shared_task(name="reports.tasks.extend_monthly_rollups")
+def extend_monthly_rollups() -> str | None:
+    """Monthly job (Celery beat, CELERY_BEAT_SCHEDULE): move the monthly rollup horizon forward."""
+    from motcua.reports.services import rollup_extend_months
+
+    horizon = rollup_extend_months()
+    return horizon.isoformat() if horizon else None

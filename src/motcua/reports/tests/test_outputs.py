@@ -162,6 +162,23 @@ def test_stats_rollup_rebuild_and_check_commands() -> None:
     )
 
 
+def test_stats_rollup_extend_months_command_and_task() -> None:
+    from motcua.reports.models import RollupMeta
+    from motcua.reports.tasks import extend_monthly_rollups
+
+    small_world()
+    with pytest.raises(CommandError, match="rebuild"):
+        run("stats_rollup", "extend-months")  # nothing built yet: a clear message
+    run("stats_rollup", "rebuild")
+    out = run("stats_rollup", "extend-months")
+    horizon = RollupMeta.objects.get(key="bieu06").month_horizon
+    assert horizon is not None and horizon.strftime("%m/%Y") in out
+    assert extend_monthly_rollups.delay().get() == horizon.isoformat()
+    assert "khớp" in run(
+        "stats_rollup", "check", "--unit=XTS", "--from=2023-01-01", "--to=2023-06-30"
+    )
+
+
 def test_refresh_task_reaggregates_changed_dossier() -> None:
     from motcua.reports.tasks import refresh_rollups
 

@@ -1,4 +1,4 @@
-"""`motcua stats-rollup rebuild|check`: maintain and verify the statistics rollups."""
+"""`motcua stats-rollup rebuild|check|extend-months`: maintain and verify the statistics rollups."""
 
 from __future__ import annotations
 
@@ -9,20 +9,29 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
 from motcua.reports.management.commands._common import get_unit, parse_date, parse_period
-from motcua.reports.services import rollup_check, rollup_rebuild
+from motcua.reports.services import rollup_check, rollup_extend_months, rollup_rebuild
 
 
 class Command(BaseCommand):
     help = "Lập lại (rebuild) hoặc đối chiếu (check) bảng tổng hợp số liệu thống kê."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["rebuild", "check"])
+        parser.add_argument("action", choices=["rebuild", "check", "extend-months"])
         parser.add_argument("--unit", help="Mã đơn vị (mặc định: tất cả khi rebuild)")
         parser.add_argument("--from", dest="date_from")
         parser.add_argument("--to", dest="date_to")
         parser.add_argument("--policy", choices=["strict", "folded"])
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "extend-months":
+            horizon = rollup_extend_months()
+            if horizon is None:
+                raise CommandError(_("Chưa lập bảng tổng hợp: chạy “motcua stats-rollup rebuild”."))
+            self.stdout.write(
+                _("Bảng tổng hợp theo tháng đã tính đến hết tháng trước %(d)s.")
+                % {"d": horizon.strftime("%m/%Y")}
+            )
+            return
         unit = get_unit(opts["unit"]) if opts["unit"] else None
         if opts["action"] == "rebuild":
             day_from = parse_date(opts["date_from"], "--from") if opts["date_from"] else None
