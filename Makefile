@@ -29,14 +29,14 @@ run: demo
 	$(BIN)/motcua runserver $(HOST):$(PORT)
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks e2e
+	$(BIN)/ruff format --check src tests benchmarks e2e
 	$(BIN)/mypy
 	$(BIN)/motcua makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run 'motcua makemigrations'"; exit 1; }
 
 format: venv
-	$(BIN)/ruff check --fix src tests benchmarks
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks e2e
+	$(BIN)/ruff format src tests benchmarks e2e
 
 test-sqlite: venv
 	@echo "== Test suite on SQLite =="
