@@ -171,12 +171,16 @@ def taison_2023_h1(
         if kind == "pending":
             procedure, amount = LONG[0]
             received = g.instant(g.rng.choice([d for d in g.days if d >= dt.date(2023, 6, 26)]))
+            # Pending at 30/06 (within the deadline); finished early in July, so the demo of
+            # today has no three-year-old dossier still open.
+            finished = g.instant(cal.add_working_days(received.date(), amount - 3), 8 * 60)
             out.append(
                 g.line(
                     procedure=procedure,
                     channel=channel,
                     received=received,
                     due=g.due(received, amount, same_day=False),
+                    finished=finished,
                 )
             )
             continue

@@ -363,11 +363,17 @@ class TimelineEntry:
     to_label: str
 
 
+# Events that are not transitions of the state machine.
+_OTHER_ACTIONS = {
+    "import": gettext_lazy("Nhập từ hệ thống một cửa cũ"),
+}
+
+
 def _action_label(action: str) -> str:
     try:
         label = TRANSITIONS[Action(action)].label
     except ValueError:
-        return action
+        return str(_OTHER_ACTIONS.get(action, action))
     return label[:1].upper() + label[1:]
 
 
