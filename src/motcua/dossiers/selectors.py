@@ -365,7 +365,7 @@ class TimelineEntry:
 
 # Events that are not transitions of the state machine.
 _OTHER_ACTIONS = {
-    "import": gettext_lazy("Nhập từ hệ thống một cửa cũ"),
+    "import": _("Nhập từ hệ thống một cửa cũ"),
 }
 
 
