@@ -385,7 +385,7 @@ def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
         .first()
     )
     if dossier is None or not dossier.lookup_secret:
-        hmac.compare_digest(secret, "XXXXXX")  # same work whether or not the code exists
+        hmac.compare_digest(secret.encode(), b"XXXXXX")  # same work whether or not it exists
         return None
     if not hmac.compare_digest(secret.encode(), dossier.lookup_secret.upper().encode()):
         return None

@@ -85,9 +85,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
-    field_code = request.GET.get("linh-vuc", "").strip()[:32]
-    life_event = request.GET.get("su-kien", "").strip()[:64]
+    # NUL characters cannot be stored or compared by PostgreSQL: drop them from free text.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    field_code = request.GET.get("linh-vuc", "").replace("\x00", "").strip()[:32]
+    life_event = request.GET.get("su-kien", "").replace("\x00", "").strip()[:64]
     result = selectors.catalogue_search(query, field_code=field_code, life_event=life_event)
     field = Field.objects.filter(code__iexact=field_code).first() if field_code else None
     return render(

@@ -130,3 +130,14 @@ def test_not_yet_received_dossier_has_no_code_to_look_up(commune, birth, citizen
 )
 def test_mask_name_nd13_minimal_data(name, masked):
     assert mask_name(name) == masked
+
+
+def test_unknown_code_with_non_ascii_secret_is_a_plain_miss_not_an_error(commune, birth, citizen):
+    response = post(Client(), "KHONG-CO-260101-0001", "ĐĂNGKÝ")
+    assert response.status_code == 200
+    assert "không đúng" in response.content.decode()
+
+
+def test_catalogue_search_with_a_nul_character_does_not_crash(commune, birth):
+    response = Client().get("/cong-dan/", {"q": "khai\x00 sinh"})
+    assert response.status_code == 200
