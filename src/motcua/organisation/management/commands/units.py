@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core.cli import output_file
 from motcua.core.errors import ValidationReport
 from motcua.organisation.importing import parse_units, units_export, units_import
 from motcua.organisation.models import Unit
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             if path == "-":
                 self.stdout.write(text, ending="")
             else:
-                Path(path).write_text(text, encoding="utf-8")
+                output_file(path).write_text(text, encoding="utf-8")
                 self.stdout.write(f"Đã xuất {Unit.objects.count()} đơn vị ra {path}.")
             return
         try:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core.cli import output_file
 from motcua.core.errors import DomainError
 from motcua.organisation.models import Unit
 from motcua.reform.constants import PeriodConvention
@@ -89,7 +90,7 @@ class Command(BaseCommand):
             ) from exc
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
-        out.write_bytes(content)
+        output_file(out).write_bytes(content)
         for problem in report.problems:
             self.stderr.write(f"[{problem.severity.label}] {problem.message}")
         self.stdout.write(

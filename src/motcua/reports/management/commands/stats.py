@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from motcua.core.cli import output_file
 from motcua.core.errors import DomainError
 from motcua.reports.constants import Policy, Source
 from motcua.reports.exports import render_table, result_to_json, write_xlsx
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         if fmt == "xlsx":
-            write_xlsx(result, opts["out"])
+            write_xlsx(result, str(output_file(opts["out"])))
             self.stdout.write(_("Đã ghi %(f)s.") % {"f": opts["out"]})
             return
         text = (
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             else render_table(result)
         )
         if opts["out"]:
-            with open(opts["out"], "w", encoding="utf-8") as fh:
+            with output_file(opts["out"]).open("w", encoding="utf-8") as fh:
                 fh.write(text)
         else:
             self.stdout.write(text, ending="")
