@@ -184,6 +184,12 @@ def write_xlsx(result: Bieu06Result, out: str | IO[bytes]) -> None:
     for letter in "CDEFGHIJKLM":
         ws.column_dimensions[letter].width = 12
     ws.row_dimensions[sub].height = 60
+    # Printed like the paper form: A4 landscape, all 13 columns on one page width.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     wb.save(out)
 
 

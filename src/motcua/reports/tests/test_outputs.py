@@ -116,6 +116,10 @@ def test_cli_xlsx_layout(tmp_path: Path) -> None:
     total_row = next(r for r in range(8, 20) if ws.cell(r, 2).value == "Tổng cộng")
     assert [ws.cell(total_row, c).value for c in range(3, 14)] == [3, 2, 1, 0, 1, 1, 0, 0, 1, 1, 0]
     assert any(t.startswith("Ghi chú: Hồ sơ rút, dừng xử lý") for t in texts)
+    # Printed like the paper form: A4 landscape, one page wide.
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert ws.page_setup.fitToWidth == 1
 
 
 @pytest.mark.parametrize(
