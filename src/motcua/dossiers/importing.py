@@ -114,7 +114,7 @@ class Row:
 
 
 class LineError(Exception):
-    pass
+    """One line of the import file is invalid; the message is the Vietnamese reason."""
 
 
 def parse_instant(value: Any, key: str) -> dt.datetime | None:
