@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "motcua.evaluation",
     "motcua.portal",
     "motcua.api",
+    "motcua.privacy",
 ]
 
 MIDDLEWARE = [
