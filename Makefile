@@ -59,7 +59,7 @@ bench: venv
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 messages: venv
-	cd src/motcua && ../../$(BIN)/motcua makemessages -l vi -l en --no-obsolete && ../../$(BIN)/motcua compilemessages
+	cd src/motcua && ../../$(BIN)/motcua makemessages -l vi -l en --no-obsolete --ignore "*/tests/*" --ignore "*/migrations/*" && ../../$(BIN)/motcua compilemessages
 
 clean:
 	rm -rf $(VENV) var
