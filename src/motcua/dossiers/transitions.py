@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from motcua.core.errors import DomainError, PermissionDenied
 from motcua.dossiers.constants import RuleSet, State
@@ -116,8 +117,13 @@ class Transition:
     roles: tuple[str, ...]
     form: FormKind | None
     legal: str
-    label: str
+    label_source: str  # Vietnamese source text, marked for translation with gettext_noop
     acting_unit: ActingUnit = ActingUnit.CURRENT
+
+    @property
+    def label(self) -> str:
+        """The action's name in the user's language ("tiếp nhận hồ sơ")."""
+        return _(self.label_source)
 
     def form_number(self, rule_set: str) -> str:
         return form_number(rule_set, self.form) if self.form else ""
@@ -148,47 +154,54 @@ TRANSITIONS: dict[Action, Transition] = {
     t.action: t
     for t in [
         _t(Action.SUBMIT, {S.DRAFT, S.INTAKE_SUPPLEMENT}, S.SUBMITTED, (CITIZEN, R.RECEIVER), None,
-           "NĐ61 art. 16", "nộp hồ sơ"),
+           "NĐ61 art. 16", gettext_noop("nộp hồ sơ")),
         _t(Action.INTAKE_REQUEST_SUPPLEMENT, {S.SUBMITTED}, S.INTAKE_SUPPLEMENT, (R.RECEIVER,),
-           FormKind.SUPPLEMENT, "NĐ61 art. 17(1)(a), 17(2)(a)", "hướng dẫn bổ sung hồ sơ"),
+           FormKind.SUPPLEMENT, "NĐ61 art. 17(1)(a), 17(2)(a)",
+           gettext_noop("hướng dẫn bổ sung hồ sơ")),
         _t(Action.INTAKE_REFUSE, {S.SUBMITTED, S.INTAKE_SUPPLEMENT}, S.INTAKE_REFUSED,
-           (R.RECEIVER,), FormKind.REFUSAL, "NĐ61 art. 17(1)(b)", "từ chối tiếp nhận"),
+           (R.RECEIVER,), FormKind.REFUSAL, "NĐ61 art. 17(1)(b)",
+           gettext_noop("từ chối tiếp nhận")),
         _t(Action.RECEIVE, {S.SUBMITTED, S.INTAKE_SUPPLEMENT}, S.RECEIVED, (R.RECEIVER,),
-           FormKind.RECEIPT, "NĐ61 art. 17(1)(c), 17(2)(b), 17(3)", "tiếp nhận hồ sơ"),
+           FormKind.RECEIPT, "NĐ61 art. 17(1)(c), 17(2)(b), 17(3)",
+           gettext_noop("tiếp nhận hồ sơ")),
         _t(Action.ASSIGN, {S.RECEIVED, S.IN_PROCESS}, S.IN_PROCESS, (R.LEADER, R.RECEIVER), None,
-           "NĐ61 art. 18, 19(1)", "chuyển, phân công xử lý"),
+           "NĐ61 art. 18, 19(1)", gettext_noop("chuyển, phân công xử lý")),
         _t(Action.STEP_COMPLETE, {S.IN_PROCESS}, None, (R.SPECIALIST, R.LEADER, R.RECEIVER),
            FormKind.CONTROL_SHEET, "NĐ61 art. 19(1)-(3); TT01/2018 art. 9 (Mẫu 05)",
-           "hoàn thành bước xử lý"),
+           gettext_noop("hoàn thành bước xử lý")),
         _t(Action.CONSULT_SEND, {S.IN_PROCESS}, S.CONSULTING, _REVIEWERS, FormKind.CONTROL_SHEET,
-           "NĐ61 art. 19(5)", "gửi lấy ý kiến"),
+           "NĐ61 art. 19(5)", gettext_noop("gửi lấy ý kiến")),
         _t(Action.CONSULT_ANSWER, {S.CONSULTING}, S.IN_PROCESS, _REVIEWERS,
-           FormKind.CONTROL_SHEET, "NĐ61 art. 19(5)(b)", "trả lời ý kiến",
+           FormKind.CONTROL_SHEET, "NĐ61 art. 19(5)(b)", gettext_noop("trả lời ý kiến"),
            ActingUnit.CONSULTED),
         _t(Action.TRANSFER_SEND, {S.IN_PROCESS}, S.CONSULTING, (*_REVIEWERS, R.RECEIVER),
-           FormKind.CONTROL_SHEET, "NĐ61 art. 18(3), 19(6)-(7)", "chuyển liên thông"),
+           FormKind.CONTROL_SHEET, "NĐ61 art. 18(3), 19(6)-(7)", gettext_noop("chuyển liên thông")),
         _t(Action.TRANSFER_RETURN, {S.CONSULTING}, S.IN_PROCESS, (*_REVIEWERS, R.RECEIVER),
-           FormKind.CONTROL_SHEET, "NĐ61 art. 19(6)-(7)", "trả kết quả liên thông"),
+           FormKind.CONTROL_SHEET, "NĐ61 art. 19(6)-(7)", gettext_noop("trả kết quả liên thông")),
         _t(Action.REQUEST_SUPPLEMENT, {S.RECEIVED, S.IN_PROCESS}, S.SUPPLEMENT_AFTER_REVIEW,
-           _REVIEWERS, FormKind.SUPPLEMENT, "NĐ61 art. 19(4)", "yêu cầu bổ sung sau thẩm định"),
+           _REVIEWERS, FormKind.SUPPLEMENT, "NĐ61 art. 19(4)",
+           gettext_noop("yêu cầu bổ sung sau thẩm định")),
         _t(Action.SUPPLEMENT_COMPLETE, {S.SUPPLEMENT_AFTER_REVIEW}, S.IN_PROCESS, (R.RECEIVER,),
-           FormKind.RECEIPT, "NĐ61 art. 19(4)", "nhận đủ hồ sơ bổ sung"),
+           FormKind.RECEIPT, "NĐ61 art. 19(4)", gettext_noop("nhận đủ hồ sơ bổ sung")),
         _t(Action.FINANCIAL_OBLIGATION, {S.IN_PROCESS}, S.FINANCIAL_OBLIGATION, _REVIEWERS, None,
-           "NĐ61 art. 22", "thông báo nghĩa vụ tài chính"),
+           "NĐ61 art. 22", gettext_noop("thông báo nghĩa vụ tài chính")),
         _t(Action.FINANCIAL_PAID, {S.FINANCIAL_OBLIGATION}, S.IN_PROCESS,
-           (R.RECEIVER, R.SPECIALIST), None, "NĐ61 art. 22", "xác nhận đã nộp nghĩa vụ tài chính"),
+           (R.RECEIVER, R.SPECIALIST), None, "NĐ61 art. 22",
+           gettext_noop("xác nhận đã nộp nghĩa vụ tài chính")),
         _t(Action.APPROVE, {S.IN_PROCESS}, S.RESULT_READY, (R.LEADER,), None,
-           "NĐ61 art. 19(1)-(2)", "phê duyệt kết quả"),
+           "NĐ61 art. 19(1)-(2)", gettext_noop("phê duyệt kết quả")),
         _t(Action.REJECT, {S.RECEIVED, S.IN_PROCESS}, S.REJECTED_AFTER_REVIEW, (R.LEADER,),
-           FormKind.REFUSAL, "NĐ61 art. 19(8)", "từ chối giải quyết"),
+           FormKind.REFUSAL, "NĐ61 art. 19(8)", gettext_noop("từ chối giải quyết")),
         _t(Action.APOLOGY, {S.RECEIVED, S.IN_PROCESS, S.CONSULTING, S.FINANCIAL_OBLIGATION},
-           None, (R.LEADER,), FormKind.APOLOGY, "NĐ61 art. 19(9)", "xin lỗi và hẹn lại ngày trả"),
+           None, (R.LEADER,), FormKind.APOLOGY, "NĐ61 art. 19(9)",
+           gettext_noop("xin lỗi và hẹn lại ngày trả")),
         _t(Action.RETURN_RESULT, {S.RESULT_READY}, S.RETURNED, (R.RECEIVER,), None,
-           "NĐ61 art. 20", "trả kết quả"),
+           "NĐ61 art. 20", gettext_noop("trả kết quả")),
         _t(Action.WITHDRAW, {S.SUBMITTED, S.INTAKE_SUPPLEMENT} | _OPEN, S.WITHDRAWN,
-           (CITIZEN, R.RECEIVER), None, "DOMAIN §1.10 (766 terminal state)", "rút hồ sơ"),
+           (CITIZEN, R.RECEIVER), None, "DOMAIN §1.10 (766 terminal state)",
+           gettext_noop("rút hồ sơ")),
         _t(Action.STOP, _OPEN, S.STOPPED, (R.LEADER,), FormKind.STOP_NOTICE,
-           "DOMAIN §1.10; TT 03/2025 Mẫu 05", "dừng xử lý hồ sơ"),
+           "DOMAIN §1.10; TT 03/2025 Mẫu 05", gettext_noop("dừng xử lý hồ sơ")),
     ]
 }  # fmt: skip
 
