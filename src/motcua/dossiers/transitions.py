@@ -198,10 +198,10 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.RETURN_RESULT, {S.RESULT_READY}, S.RETURNED, (R.RECEIVER,), None,
            "NĐ61 art. 20", gettext_noop("trả kết quả")),
         _t(Action.WITHDRAW, {S.SUBMITTED, S.INTAKE_SUPPLEMENT} | _OPEN, S.WITHDRAWN,
-           (CITIZEN, R.RECEIVER), None, "DOMAIN §1.10 (766 terminal state)",
+           (CITIZEN, R.RECEIVER), None, "QĐ 766/QĐ-TTg (chỉ số 2.1)",
            gettext_noop("rút hồ sơ")),
         _t(Action.STOP, _OPEN, S.STOPPED, (R.LEADER,), FormKind.STOP_NOTICE,
-           "DOMAIN §1.10; TT 03/2025 Mẫu 05", gettext_noop("dừng xử lý hồ sơ")),
+           "TT 03/2025/TT-VPCP (Mẫu 05)", gettext_noop("dừng xử lý hồ sơ")),
     ]
 }  # fmt: skip
 
