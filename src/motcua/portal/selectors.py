@@ -372,6 +372,9 @@ def normalise_secret(secret: str) -> str:
     return "".join((secret or "").split()).upper()
 
 
+_NO_SECRET = b"\x00" * 6  # never equal to a real secret (letters and digits only)
+
+
 def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
     """The dossier whose code AND look-up secret (printed on the receipt) both match; never by
     the code alone. Constant-time comparison of the secret."""
@@ -385,7 +388,8 @@ def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
         .first()
     )
     if dossier is None or not dossier.lookup_secret:
-        hmac.compare_digest(secret.encode(), b"XXXXXX")  # same work whether or not it exists
+        # Compare anyway, so an unknown code costs the same time as a wrong secret.
+        hmac.compare_digest(secret.encode(), _NO_SECRET)
         return None
     if not hmac.compare_digest(secret.encode(), dossier.lookup_secret.upper().encode()):
         return None
