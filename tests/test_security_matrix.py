@@ -28,59 +28,28 @@ from motcua.accounts.models import UserKind
 from motcua.dossiers import services
 from motcua.organisation.constants import Role, UnitKind
 from tests.factories import MembershipFactory, ProcedureVersionFactory, UnitFactory, UserFactory
-
-# ---------------------------------------------------------------------------------------------
-# Roles
-# ---------------------------------------------------------------------------------------------
-
-RECEIVER_A = "receiver_a"
-SPECIALIST_A = "specialist_a"
-LEADER_A = "leader_a"
-UNIT_ADMIN_A = "unit_admin_a"
-SUPERVISOR_A = "supervisor_a"
-STAFF_B = "staff_b"  # every role in commune B
-SUPERUSER = "superuser"  # Django admin only, no unit membership
-CITIZEN = "citizen"  # a citizen account, not the applicant
-OWNER = "owner"  # the citizen account that is the applicant of the dossier of A
-ANONYMOUS = "anonymous"
-
-ROLES = (
-    RECEIVER_A,
-    SPECIALIST_A,
+from tests.matrix_roles import (
+    A_READ,
+    A_STAFF,
+    ANONYMOUS,
+    CITIZEN,
+    CITIZENS,
+    EVERYONE,
     LEADER_A,
-    UNIT_ADMIN_A,
-    SUPERVISOR_A,
+    LOGGED_IN,
+    NOBODY,
+    OWNER,
+    RECEIVER_A,
+    ROLES,
+    SPECIALIST_A,
+    STAFF,
     STAFF_B,
     SUPERUSER,
-    CITIZEN,
-    OWNER,
-    ANONYMOUS,
+    SUPERVISOR_A,
+    UNIT_ADMIN_A,
+    Rule,
 )
-A_STAFF = frozenset({RECEIVER_A, SPECIALIST_A, LEADER_A, UNIT_ADMIN_A})
-A_READ = A_STAFF | {SUPERVISOR_A}  # may read the dossiers of commune A
-STAFF = A_READ | {STAFF_B, SUPERUSER}  # every staff account
-CITIZENS = frozenset({CITIZEN, OWNER})
-LOGGED_IN = STAFF | CITIZENS
-EVERYONE = LOGGED_IN | {ANONYMOUS}
-NOBODY: frozenset[str] = frozenset()
-
-# ---------------------------------------------------------------------------------------------
-# The expected-access table: URL name → roles that may get a 2xx answer (GET, POST).
-# A role outside the set must get 3xx (log-in redirect), 4xx — never 2xx.
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rule:
-    get: frozenset[str]
-    post: frozenset[str] | None = None  # None: same as GET
-    note: str = ""
-
-    def allowed(self, method: str) -> frozenset[str]:
-        if method == "post" and self.post is not None:
-            return self.post
-        return self.get
-
+from tests.matrix_rules import EXTRA_RULES, EXTRA_VALUES
 
 #: Pages that any logged-in account can open but that list only the units the account may read
 #: (an empty list or an empty form for a citizen). The leak check below proves they show
@@ -193,6 +162,9 @@ MUST_SUCCEED = [
     ("portal:home", "get", EVERYONE),
     ("admin:index", "get", frozenset({SUPERUSER})),
 ]
+
+
+EXPECTED.update(EXTRA_RULES)
 
 
 def rule_for(name: str) -> Rule:
@@ -335,6 +307,7 @@ def build_world() -> World:
         "api-v1:dossier": {"code": dossier.code},
         "api-v1:dossier_action": {"code": dossier.code},
         "__common__": common,
+        **EXTRA_VALUES,
     }
     period = f"unit={unit_a.pk}&date_from=01/01/2025&date_to=30/06/2025"
     query = {

@@ -66,6 +66,12 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.api",
     "motcua.privacy",
+    "motcua.payments",
+    "motcua.feedback",
+    "motcua.digitisation",
+    "motcua.integrations",
+    "motcua.signing",
+    "motcua.ops",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,12 @@ urlpatterns = [
     path("tra-cuu/", portal_lookup, name="lookup"),
     path("cai-cach/", include("motcua.reform.urls")),
     path("danh-gia/", include("motcua.evaluation.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
+    path("phan-anh/", include("motcua.feedback.urls")),
+    path("open311/v2/", include("motcua.feedback.open311_urls")),
+    path("so-hoa/", include("motcua.digitisation.urls")),
+    path("tich-hop/", include("motcua.integrations.urls")),
+    path("xac-thuc-van-ban/", include("motcua.signing.urls")),
+    path("", include("motcua.ops.urls")),
     path("", include("motcua.backoffice.urls")),
 ]
