@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from motcua.signing import views
 
 app_name = "signing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.verify, name="verify"),
+]

@@ -1,0 +1,10 @@
+"""Access rows of the signing app: the public signature-verification page."""
+
+from __future__ import annotations
+
+from tests.matrix_roles import EVERYONE, Rule
+
+RULES = {
+    # Public (anybody can check a signed result); an empty POST gets the page with a form error.
+    "signing:verify": Rule(EVERYONE, note="public; empty POST → form error"),
+}
