@@ -1,0 +1,11 @@
+"""Reads of the generated documents (the caller has already checked the dossier's access)."""
+
+from __future__ import annotations
+
+from motcua.documents.models import GeneratedDocument
+from motcua.dossiers.models import Dossier
+
+
+def documents_of(dossier: Dossier) -> list[GeneratedDocument]:
+    """The stored documents of a dossier, oldest first."""
+    return list(GeneratedDocument.objects.filter(dossier=dossier).order_by("created_at", "id"))
