@@ -19,6 +19,13 @@ def pytest_configure(config: object) -> None:
     from django.conf import settings as django_settings
 
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Stored documents (motcua.documents.tasks): off in tests, where every executed on-commit
+    # hook would render PDFs (~0.3 s each) and write files under MEDIA_ROOT; the documents
+    # tests turn it on where they test it.
+    django_settings.MOTCUA["GENERATE_DOCUMENTS"] = False
+    # The demo signing keys of a developer's `make run` (var/signing/) must not make tests'
+    # signatures trusted or give them a signer: tests create their own CA.
+    django_settings.MOTCUA["DEMO_SIGNING_DIR"] = ""
 
 
 @pytest.fixture(autouse=True)

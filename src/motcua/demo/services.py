@@ -338,6 +338,20 @@ def step_dossiers(ctx: DemoContext) -> str:
     return "; ".join(messages) if messages else "chưa có bộ hồ sơ mẫu"
 
 
+def step_signing(ctx: DemoContext) -> str:
+    """Demo signing keys (a demo CA, the leader's key, the agency seal) under
+    `MOTCUA["DEMO_SIGNING_DIR"]`, kept when they exist; never in production (no directory)."""
+    from django.conf import settings
+
+    from motcua.signing.testca import write_demo_keys
+
+    folder = str(settings.MOTCUA.get("DEMO_SIGNING_DIR") or "")
+    if not folder:
+        return "không tạo khóa ký số demo (MOTCUA_DEMO_SIGNING_DIR trống)"
+    keys = write_demo_keys(folder)
+    return f"khóa ký số demo {'mới tạo' if keys.created else 'đã có'} tại {keys.folder}"
+
+
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("units", step_units),
     ("staff", step_staff),
@@ -345,6 +359,7 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("calendar", step_calendar),
     ("catalogue", step_catalogue),
     ("dossiers", step_dossiers),
+    ("signing", step_signing),
 ]
 
 

@@ -362,6 +362,13 @@ def verify_pdf(
         if isinstance(configured, list | tuple)
         else []
     )
+    if trust_roots is None:
+        from motcua.signing.signers import demo_signing_dir
+        from motcua.signing.testca import DEMO_FILES
+
+        demo = demo_signing_dir()
+        if demo is not None:  # the demo CA of `motcua load-demo` (never in production)
+            sources.append(str(demo / DEMO_FILES["root"]))
     roots = load_trust_roots(sources)
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)

@@ -161,6 +161,29 @@ class Pkcs11Signer:
             ) from exc
 
 
+def demo_signing_dir() -> Path | None:
+    """`settings.MOTCUA["DEMO_SIGNING_DIR"]` when it holds the demo keys (never in production)."""
+    from motcua.signing.testca import DEMO_FILES
+
+    raw = str(settings.MOTCUA.get("DEMO_SIGNING_DIR") or "")
+    folder = Path(raw) if raw else None
+    if folder is None or not all((folder / name).is_file() for name in DEMO_FILES.values()):
+        return None
+    return folder
+
+
+def _demo_signer(group: str) -> DocumentSigner | None:
+    from motcua.signing.testca import DEMO_FILES
+
+    folder = demo_signing_dir()
+    if folder is None:
+        return None
+    key = "leader" if group == "SIGNER" else "seal"
+    return Pkcs12Signer.from_file(
+        str(folder / DEMO_FILES[key]), passphrase_file=str(folder / DEMO_FILES[f"{key}_pass"])
+    )
+
+
 def signer_from_settings(group: str = "SIGNER") -> DocumentSigner:
     """The signer configured in `settings.MOTCUA[group]` ("SIGNER" or "SEAL_SIGNER")."""
     raw = settings.MOTCUA.get(group)
@@ -188,6 +211,9 @@ def signer_from_settings(group: str = "SIGNER") -> DocumentSigner:
             pin=pin,
         )
     if not backend:
+        demo = _demo_signer(group)
+        if demo is not None:
+            return demo
         raise SignerUnavailable(_("Chưa cấu hình chữ ký số (MOTCUA_%(g)s_BACKEND).") % {"g": group})
     raise SignerUnavailable(
         _("MOTCUA_%(g)s_BACKEND không hợp lệ: “%(b)s” (dùng pkcs12 hoặc pkcs11).")
