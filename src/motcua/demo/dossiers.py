@@ -59,7 +59,12 @@ def load_live_dossiers(
     welfare = Procedure.objects.get(code="LOCAL-BTXH-01")  # 12 / 22 working days
 
     def counter(
-        key: str, procedure: Procedure, name: str, at: dt.datetime, complete: bool = True
+        key: str,
+        procedure: Procedure,
+        name: str,
+        at: dt.datetime,
+        complete: bool = True,
+        eform: dict[str, str] | None = None,
     ) -> Dossier | None:
         if Dossier.objects.filter(unit=unit, data__demo=key).exists():
             return None
@@ -75,18 +80,35 @@ def load_live_dossiers(
             channel=Channel.COUNTER,
             applicant_phone="0912345678",
             applicant_address="Thôn Tái Sơn, xã Tái Sơn mới",
-            data={MARK: key},
+            data={MARK: key, **(eform or {})},
             at=at,
         )
 
-    def received(key: str, procedure: Procedure, name: str, at: dt.datetime) -> Dossier | None:
-        d = counter(key, procedure, name, at)
+    def received(
+        key: str,
+        procedure: Procedure,
+        name: str,
+        at: dt.datetime,
+        eform: dict[str, str] | None = None,
+    ) -> Dossier | None:
+        d = counter(key, procedure, name, at, eform=eform)
         if d is None:
             return None
         d = ds.dossier_receive(dossier=d, user=receiver, at=at + dt.timedelta(minutes=5))
         return ds.dossier_assign(
             dossier=d, user=leader, assignee=specialist, at=at + dt.timedelta(minutes=30)
         )
+
+    def marriage_form(name: str) -> dict[str, str]:
+        """The e-form of Giấy xác nhận tình trạng hôn nhân: its result template needs it."""
+        return {
+            "ho_ten": name,
+            "ngay_sinh": "1994-05-12",
+            "so_dinh_danh": "030194004521",
+            "noi_cu_tru": "Thôn Tái Sơn, xã Tái Sơn mới, tỉnh Hải Dương",
+            "tinh_trang_hon_nhan": "Chưa đăng ký kết hôn với ai",
+            "muc_dich_su_dung": "Làm thủ tục đăng ký kết hôn",
+        }
 
     made: list[str] = []
     # submitted online, waiting for the officer
@@ -149,7 +171,9 @@ def load_live_dossiers(
             dossier=d, user=specialist, amount=Decimal(5000), description="Lệ phí cấp giấy xác nhận"
         )
         made.append(State.FINANCIAL_OBLIGATION)
-    if d := received("result_ready", marriage_status, "Đỗ Thị Lan", three_days_ago):
+    if d := received(
+        "result_ready", marriage_status, "Đỗ Thị Lan", three_days_ago, marriage_form("Đỗ Thị Lan")
+    ):
         ds.dossier_approve(dossier=d, user=leader)
         made.append(State.RESULT_READY)
     if d := received("rejected", marriage_status, "Hoàng Văn Phúc", three_days_ago):
@@ -157,7 +181,9 @@ def load_live_dossiers(
             dossier=d, user=leader, reasons=["Người yêu cầu đang có đăng ký kết hôn chưa chấm dứt"]
         )
         made.append(State.REJECTED_AFTER_REVIEW)
-    if d := received("returned", marriage_status, "Bùi Thị Thảo", three_days_ago):
+    if d := received(
+        "returned", marriage_status, "Bùi Thị Thảo", three_days_ago, marriage_form("Bùi Thị Thảo")
+    ):
         d = ds.dossier_approve(dossier=d, user=leader)
         ds.dossier_return_result(dossier=d, user=receiver, recipient_name="Bùi Thị Thảo")
         made.append(State.RETURNED)

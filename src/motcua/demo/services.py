@@ -349,7 +349,36 @@ def step_signing(ctx: DemoContext) -> str:
     if not folder:
         return "không tạo khóa ký số demo (MOTCUA_DEMO_SIGNING_DIR trống)"
     keys = write_demo_keys(folder)
-    return f"khóa ký số demo {'mới tạo' if keys.created else 'đã có'} tại {keys.folder}"
+    message = f"khóa ký số demo {'mới tạo' if keys.created else 'đã có'} tại {keys.folder}"
+    return f"{message}; {_signed_demo_result(ctx)}"
+
+
+def _signed_demo_result(ctx: DemoContext) -> str:
+    """The sample result templates, and the returned demo dossier's result generated from its
+    approval and signed by the demo leader with the agency seal (idempotent)."""
+    import io
+
+    from django.core.management import call_command
+
+    from motcua.documents.generation import generate_for_event
+    from motcua.documents.models import RESULT_KIND, DocumentFormat, GeneratedDocument
+    from motcua.dossiers.models import Dossier
+    from motcua.signing.documents import generated_document_sign
+
+    call_command("result_templates", "load-samples", stdout=io.StringIO())
+    dossier = Dossier.objects.filter(unit__code=TAI_SON_2025_CODE, data__demo="returned").first()
+    leader = User.objects.filter(username="taison.lanhdao").first()
+    approval = dossier.events.filter(action="approve").first() if dossier else None
+    if dossier is None or approval is None or leader is None:
+        return "không có hồ sơ mẫu đã trả kết quả để ký"
+    generate_for_event(approval.pk)
+    result = GeneratedDocument.objects.filter(
+        dossier=dossier, kind=RESULT_KIND, format=DocumentFormat.PDF, signed_from__isnull=True
+    ).first()
+    if result is None:
+        return "chưa tạo được văn bản kết quả mẫu"
+    signed = generated_document_sign(user=leader, document=result)
+    return f"kết quả ký số của hồ sơ {dossier.code}: SHA-256 {signed.sha256[:16]}…"
 
 
 DEMO_STEPS: list[tuple[str, DemoStep]] = [

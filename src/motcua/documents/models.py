@@ -97,6 +97,24 @@ class GeneratedDocument(models.Model):
         ResultTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("tạo lúc"))
+    # A digitally signed copy (motcua.signing.documents): the unsigned document it signs and the
+    # leader who signed it; its `event` is the `document_signed` event of the dossier.
+    signed_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_version",
+        verbose_name=_("bản gốc chưa ký"),
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người ký"),
+    )
 
     class Meta:
         verbose_name = _("văn bản đã tạo")

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.accounts.models import User
+from motcua.core.decorators import staff_required
 from motcua.core.errors import DomainError
+from motcua.documents.models import GeneratedDocument
+from motcua.dossiers import selectors as dossier_selectors
+from motcua.dossiers.models import Dossier
 from motcua.portal import throttle
 from motcua.signing import services
+from motcua.signing.documents import generated_document_sign
 from motcua.signing.forms import MAX_UPLOAD_BYTES, VerifyForm
 
 logger = logging.getLogger(__name__)
@@ -66,3 +73,29 @@ def verify(request: HttpRequest) -> HttpResponse:
                 size=len(data),
             )
     return render(request, TEMPLATE, context)
+
+
+@staff_required
+@require_POST
+def document_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Back office: a leader signs a stored PDF of a dossier (`signing.documents`). The document
+    is looked up through the dossiers the user may read: another commune's is 404."""
+    user = request.user
+    assert isinstance(user, User)
+    document = GeneratedDocument.objects.select_related("dossier").filter(pk=pk).first()
+    if document is None:
+        raise Http404(_("Không tìm thấy văn bản."))
+    try:
+        dossier_selectors.dossier_get_for_user(user, document.dossier_id)
+    except Dossier.DoesNotExist as exc:
+        raise Http404(_("Không tìm thấy văn bản.")) from exc
+    try:
+        signed = generated_document_sign(user=user, document=document)
+    except DomainError as exc:  # PermissionDenied included: not a leader of the unit
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Đã ký số văn bản. Mã băm SHA-256 của bản ký: %(h)s") % {"h": signed.sha256},
+        )
+    return redirect("backoffice:dossier", pk=document.dossier_id)

@@ -56,6 +56,7 @@ def test_load_demo_twice_same_rows_and_prints_logins() -> None:
         "calendar",
         "catalogue",
         "dossiers",
+        "signing",
     ]
 
 
@@ -81,3 +82,37 @@ def test_demo_matches_seed_report_and_roles() -> None:
     assert user_has_role(users["tinh.giamsat"], ts, Role.SUPERVISOR)
     assert not user_has_role(users["congdan"], ts, Role.RECEIVER)
     assert users["admin"].is_superuser and users["admin"].check_password("Quan-Tri-Demo-2023!")
+
+
+def test_demo_result_is_signed_and_verifies_here_and_in_pdfsig(settings: Any, tmp_path) -> None:
+    """Issue 6: a result signed in the demo verifies as valid in our verifier and in Debian's
+    `pdfsig`; one changed byte makes both report it invalid."""
+    import shutil
+    import subprocess
+
+    from motcua.demo.services import demo_load
+    from motcua.documents.models import RESULT_KIND, GeneratedDocument
+    from motcua.signing.services import verify_pdf
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.MOTCUA = {**settings.MOTCUA, "DEMO_SIGNING_DIR": str(tmp_path / "signing")}
+    demo_load()
+    signed = GeneratedDocument.objects.get(kind=RESULT_KIND, signed_from__isnull=False)
+    assert signed.dossier.state == "returned" and signed.signed_by.username == "taison.lanhdao"
+    with signed.file.open("rb") as fh:
+        pdf = fh.read()
+    result = verify_pdf(pdf)
+    assert result.valid and result.intact and len(result.signatures) == 2  # leader + seal
+    start = pdf.index(b"stream\n") + len(b"stream\n") + 20
+    tampered = pdf[:start] + bytes([pdf[start] ^ 0x01]) + pdf[start + 1 :]
+    assert not verify_pdf(tampered).intact
+    pdfsig = shutil.which("pdfsig")
+    if pdfsig is None:
+        pytest.skip("pdfsig (Debian poppler-utils) is not installed: independent check skipped")
+    good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
+    good.write_bytes(pdf)
+    bad.write_bytes(tampered)
+    good_out = subprocess.run([pdfsig, str(good)], capture_output=True, text=True).stdout
+    bad_out = subprocess.run([pdfsig, str(bad)], capture_output=True, text=True).stdout
+    assert good_out.count("Signature Validation: Signature is Valid.") == 2, good_out
+    assert "Signature is Valid." not in bad_out.split("Signature #1")[1].split("Signature #2")[0]
