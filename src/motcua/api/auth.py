@@ -6,9 +6,12 @@ session has them all, its user's roles still apply) and the units the token is l
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
@@ -38,11 +41,44 @@ class Principal:
         return ids
 
 
+RATE_WINDOW_SECONDS = 60
+
+
+def rate_limit_check(token: ApiToken, *, now: float | None = None) -> None:
+    """Count one request of `token` in the current fixed one-minute window (Django cache);
+    over the token's limit → 429 problem with `Retry-After` (seconds to the next window).
+
+    The cache must be shared by the application processes (Redis or the database cache) for
+    the limit to hold across them; the per-process default only limits each process."""
+    now = time.time() if now is None else now
+    window = int(now // RATE_WINDOW_SECONDS)
+    key = f"motcua:api:rate:{token.pk}:{window}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RATE_WINDOW_SECONDS + 5)
+        count = 1
+    limit = token.effective_rate_limit
+    if count > limit:
+        retry_after = max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
+        raise ApiProblem(
+            429,
+            _(
+                "Khóa API đã dùng quá %(limit)s yêu cầu trong một phút. "
+                "Vui lòng thử lại sau %(seconds)s giây."
+            )
+            % {"limit": limit, "seconds": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
         found = api_token_authenticate(token)
         if found is None:
             return None
+        rate_limit_check(found)
         units = frozenset(found.units.values_list("pk", flat=True))
         request.user = found.user
         return Principal(

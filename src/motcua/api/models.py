@@ -34,6 +34,10 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("hết hạn lúc"))
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    #: Requests per minute allowed to this token; empty: MOTCUA["API_RATE_LIMIT_PER_MINUTE"].
+    rate_limit_per_minute = models.PositiveIntegerField(
+        _("số yêu cầu mỗi phút"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("khóa API")
@@ -42,6 +46,13 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def effective_rate_limit(self) -> int:
+        """Requests per minute: the token's own limit, else the setting's default."""
+        if self.rate_limit_per_minute:
+            return int(self.rate_limit_per_minute)
+        return int(str(settings.MOTCUA.get("API_RATE_LIMIT_PER_MINUTE", 120)))
 
     def is_active(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()

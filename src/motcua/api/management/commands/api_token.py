@@ -40,6 +40,12 @@ class Command(BaseCommand):
         create.add_argument(
             "--unit", action="append", default=[], help="Giới hạn theo mã đơn vị (lặp lại được)"
         )
+        create.add_argument(
+            "--rate-limit",
+            type=int,
+            default=None,
+            help="Số yêu cầu tối đa mỗi phút (mặc định: MOTCUA_API_RATE_LIMIT_PER_MINUTE)",
+        )
         revoke = sub.add_parser("revoke", help="Thu hồi khóa")
         revoke.add_argument("id", type=int)
         listing = sub.add_parser("list", help="Liệt kê khóa")
@@ -60,6 +66,8 @@ class Command(BaseCommand):
             self._list(opts)
 
     def _create(self, opts: dict[str, Any]) -> None:
+        if opts.get("rate_limit") is not None and opts["rate_limit"] < 1:
+            raise CommandError(_("--rate-limit phải là số nguyên dương."))
         user = get_user_model().objects.filter(username=opts["user"]).first()
         if user is None:
             raise CommandError(_("Không có tài khoản “%(u)s”.") % {"u": opts["user"]})
@@ -77,6 +85,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
         token = created.token
+        if opts.get("rate_limit") is not None:
+            ApiToken.objects.filter(pk=token.pk).update(rate_limit_per_minute=opts["rate_limit"])
         self.stderr.write(
             _(
                 "Khóa số %(id)s cho %(user)s, phạm vi %(scopes)s, hết hạn %(exp)s. Khóa chỉ hiện "
