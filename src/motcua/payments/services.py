@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError, PermissionDenied
+from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.payments import selectors, tasks
 from motcua.payments.constants import FINAL_STATES, PaymentState
@@ -127,4 +128,8 @@ def payment_confirm(*, provider_ref: str, payload: Mapping[str, Any]) -> Payment
             fields += ["paid_at", "receipt_number"]
             transaction.on_commit(lambda: tasks.send_receipt.delay(p.pk))
         p.save(update_fields=fields)
+        if p.state == PaymentState.PAID:  # processing resumes when it waited for the payment
+            dossier_services.dossier_financial_paid_online(
+                dossier=p.dossier_id, receipt_number=p.receipt_number, provider=p.provider
+            )
     return p

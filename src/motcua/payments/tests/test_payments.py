@@ -241,9 +241,9 @@ def test_nothing_due_is_refused(commune, birth, citizen):
     assert "không có khoản phí nào" in response.content.decode()
 
 
-def test_paid_obligation_leaves_the_dossier_for_the_officer_to_confirm(commune, birth, citizen):
-    """The payment is recorded with its receipt; `dossier_financial_paid` needs a receiver or
-    specialist (transitions table), so the officer confirms it with the receipt number."""
+def test_paid_obligation_resumes_processing_nd61_art22(commune, birth, citizen):
+    """NĐ61 art. 22: the verified payment notice stands for the receipt the officer would check;
+    processing resumes with one `financial_paid` event without actor (channel online)."""
     d = in_process(commune, birth, citizen)
     d = dos.dossier_financial_obligation(
         dossier=d, user=commune.specialist, amount=Decimal(50000), description="Lệ phí"
@@ -253,13 +253,16 @@ def test_paid_obligation_leaves_the_dossier_for_the_officer_to_confirm(commune, 
     paid = sandbox_signed({"ref": payment.provider_ref, "status": "paid", "amount": "50000"})
     payment = services.payment_confirm(provider_ref=payment.provider_ref, payload=paid)
     d.refresh_from_db()
-    assert d.state == State.FINANCIAL_OBLIGATION and selectors.amount_due(d) is None
+    assert d.state == State.IN_PROCESS and selectors.amount_due(d) is None
+    event = d.events.order_by("-seq").first()
+    assert event.action == "financial_paid" and event.actor is None
+    assert event.payload["receipt_number"] == payment.receipt_number
+    assert event.payload["channel"] == "online"
+    # The same notice again: nothing more happens.
+    services.payment_confirm(provider_ref=payment.provider_ref, payload=paid)
+    assert d.events.filter(action="financial_paid").count() == 1
     page = login(citizen).get(f"/cong-dan/ho-so/{d.pk}/").content.decode()
-    assert payment.receipt_number in page and "sẽ xác nhận khoản đã nộp" in page
-    d = dos.dossier_financial_paid(
-        dossier=d, user=commune.receiver, receipt_number=payment.receipt_number, channel="online"
-    )
-    assert d.state == State.IN_PROCESS
+    assert payment.receipt_number in page
 
 
 def test_sandbox_page_refuses_altered_requests_and_foreign_return_urls(commune, birth, citizen):
