@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.validators import plausible_date
+
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
@@ -14,11 +16,13 @@ class PeriodForm(forms.Form):
     tu_ngay = forms.DateField(
         label=_("Từ ngày"),
         input_formats=DATE_FORMATS,
+        validators=[plausible_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
     )
     den_ngay = forms.DateField(
         label=_("Đến ngày"),
         input_formats=DATE_FORMATS,
+        validators=[plausible_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
     )
 

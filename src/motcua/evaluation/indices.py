@@ -887,7 +887,15 @@ def qd766_indicators(
     results: list[IndicatorResult] = []
     timeliness: _Timeliness | None = None
     for spec in sorted(specs.values(), key=lambda s: (s.order, s.code)):
-        if spec.waits_for:
+        if spec.code == "1.4" and (synced := national_sync_share(unit_ids, period)) is not None:
+            results.append(_rate(spec, *synced, _("hồ sơ đã đồng bộ ÷ hồ sơ tiếp nhận trong kỳ")))
+        elif spec.code in DIGITISATION_CODES:  # computed since the digitisation module exists
+            results.append(digitisation_766(spec, _received_in(unit_ids, period)))
+        elif spec.code in FEEDBACK_CODES:  # computed since the feedback module exists
+            results.append(feedback_766(spec, unit_ids, period))
+        elif spec.code == "3.6":  # computed since the payments module exists
+            results.append(online_payment_766(spec, _received_in(unit_ids, period)))
+        elif spec.waits_for:
             module = WAITS_FOR_LABELS.get(spec.waits_for, spec.waits_for)
             results.append(
                 _na(spec, _("%(x)s — chờ phân hệ %(m)s") % {"x": _no_data(), "m": module})
@@ -898,7 +906,10 @@ def qd766_indicators(
             if spec.code == "2.1":
                 results.append(_rate(spec, timeliness.on_time, timeliness.total))
             else:
-                results.append(_satisfaction_54(spec, timeliness))
+                from motcua.feedback.selectors import rating_summary
+
+                ratings = rating_summary(unit_ids, period.date_from, period.date_to)
+                results.append(_satisfaction_54(spec, timeliness, ratings.unsatisfied))
         elif spec.code == "2.2":
             results.append(average_time_766(unit_ids, period, spec))
         elif spec.code in ("3.1", "3.2"):
@@ -929,25 +940,94 @@ def qd766_indicators(
     return results
 
 
-def _satisfaction_54(spec: IndicatorSpec, timeliness: _Timeliness) -> IndicatorResult:
-    """QĐ 766 indicator 5.4: 100% − late-dossier rate − complaint rate (threshold 90%).
-    Feedback is not recorded yet: the complaint rate is taken as 0 and said so."""
+#: QĐ 766 group 4 indicators fed by `motcua.digitisation.selectors.digitisation_counts`.
+DIGITISATION_CODES = ("4.2", "4.3")
+
+
+def digitisation_766(spec: IndicatorSpec, received: QuerySet[Dossier]) -> IndicatorResult:
+    """QĐ 766 indicators 4.2 (dossiers with digitised components ÷ dossiers received in the
+    period) and 4.3 (dossiers with ≥1 component reused from the personal data store ÷ dossiers
+    received); definitions in docs/domain/digitisation.md."""
+    from motcua.digitisation.selectors import digitisation_counts
+
+    counts = digitisation_counts(received)
+    if spec.code == "4.2":
+        reason = _(
+            "%(c)s thành phần số hóa, %(f)s tệp nộp trực tuyến; chưa xét điều kiện kết quả điện tử"
+        ) % {"c": counts.components_digitised, "f": counts.online_files}
+        return _rate(spec, counts.dossiers_digitised, counts.dossiers, reason)
+    reason = _("%(n)s thành phần lấy từ kho dữ liệu cá nhân") % {"n": counts.components_reused}
+    return _rate(spec, counts.dossiers_reusing, counts.dossiers, reason)
+
+
+def national_sync_share(unit_ids: Sequence[int], period: Period) -> tuple[int, int] | None:
+    """QĐ 766 indicator 1.4 from the national-portal sync log (`integrations.selectors.
+    sync_share`): (synced, received in the period), or None while sync is off and nothing was
+    ever tracked (the indicator then stays N/A)."""
+    from motcua.integrations.selectors import sync_share
+
+    return sync_share(unit_ids, period.start, period.end)
+
+
+def online_payment_766(spec: IndicatorSpec, received: QuerySet[Dossier]) -> IndicatorResult:
+    """QĐ 766 indicator 3.6: dossiers paid online (`motcua.payments`, state paid) ÷ dossiers
+    received in the period whose procedure version has a fee above zero (DOMAIN.md §4.2)."""
+    from motcua.payments.constants import PaymentState
+
+    fee_bearing = received.filter(procedure_version__fee_rules__amount__gt=0).distinct()
+    paid = fee_bearing.filter(payments__state=PaymentState.PAID).distinct().count()
+    return _rate(spec, paid, fee_bearing.count(), _("hồ sơ của TTHC có thu phí, lệ phí"))
+
+
+#: QĐ 766 group 5 indicators on phản ánh, kiến nghị, fed by `motcua.feedback.selectors`.
+FEEDBACK_CODES = ("5.1", "5.2", "5.3")
+
+
+def feedback_766(spec: IndicatorSpec, unit_ids: Sequence[int], period: Period) -> IndicatorResult:
+    """QĐ 766 indicators 5.1 (PAKN about regulations or staff behaviour ÷ all PAKN), 5.2 (PAKN
+    whose every step kept its deadline ÷ PAKN finished) and 5.3 ((PAKN − late) ÷ PAKN received;
+    dissatisfaction with the answer and repeated PAKN are not recorded yet, so they count 0 —
+    said in the reason). DOMAIN.md §4.2; deadlines in docs/domain/feedback.md."""
+    from motcua.feedback.selectors import feedback_summary
+
+    summary = feedback_summary(unit_ids, period.date_from, period.date_to)
+    if spec.code == "5.1":
+        return _rate(spec, summary.regulation_or_behaviour, summary.received)
+    if spec.code == "5.2":
+        return _rate(
+            spec, summary.finished_on_time, summary.finished, _("PAKN đã xử lý xong trong kỳ")
+        )
+    late = summary.finished - summary.finished_on_time
+    return _rate(
+        spec,
+        summary.received - late,
+        summary.received,
+        _("chưa ghi nhận PAKN không hài lòng hoặc lặp lại (tính bằng 0)"),
+    )
+
+
+def _satisfaction_54(
+    spec: IndicatorSpec, timeliness: _Timeliness, unsatisfied: int = 0
+) -> IndicatorResult:
+    """QĐ 766 indicator 5.4: 100% − (late-dossier rate + rate of dossiers rated "not
+    satisfied") (threshold 90%). PAKN are not tied to dossiers, so they do not count here."""
     late_rate = ratio(timeliness.late, timeliness.total)
     if late_rate is None:
         return _na(spec, _("không có hồ sơ để tính (mẫu số bằng 0)"))
-    value = round2(HUNDRED - late_rate)
+    dislike_rate = ratio(unsatisfied, timeliness.total) or Decimal(0)
+    value = max(round2(HUNDRED - late_rate - dislike_rate), Decimal(0))
     return IndicatorResult(
         code=spec.code,
         name=spec.name,
         value=value,
         unit_of_value="%",
-        numerator=timeliness.total - timeliness.late,
+        numerator=max(timeliness.total - timeliness.late - unsatisfied, 0),
         denominator=timeliness.total,
         pmax=spec.pmax,
         threshold=spec.threshold,
         points=convert_score(value, spec.pmax, spec.threshold),
         status=warning_status(value, spec),
-        reason=_("tỷ lệ phản ánh, kiến nghị tính bằng 0: chưa có dữ liệu phản ánh"),
+        reason=_("%(n)s hồ sơ bị đánh giá chưa hài lòng trong kỳ") % {"n": unsatisfied},
         source=spec.source,
         confidence=spec.confidence,
     )

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.factories import DossierFactory, ProcedureVersionFactory
+from tests.factories import DossierFactory, ProcedureVersionFactory, UserFactory
 
 from motcua.calendar.constants import LimitUnit
 from motcua.catalogue.constants import OnlineLevel
@@ -208,7 +208,48 @@ def test_54_satisfaction(commune: Unit) -> None:
     assert result.value == Decimal("75.00")
     assert result.points == Decimal("5.00")  # 75 × 6 / 90
     assert result.status == Status.FAIL  # below 90 − 10
-    assert "chưa có dữ liệu" in result.reason
+    assert "0 hồ sơ bị đánh giá chưa hài lòng" in result.reason
+
+
+@pytest.mark.django_db
+def test_54_counts_dossiers_rated_not_satisfied(commune: Unit) -> None:
+    """QĐ 766 §4.2 id 5.4: 100% − (late rate + rate of dossiers rated "dislike")."""
+    from motcua.feedback.services import rating_submit
+
+    dossiers = [finished(commune, done) for done in (EARLY, EARLY, EARLY, LATE)]
+    rating_submit(
+        dossier=dossiers[0],
+        satisfied=False,
+        comment="Chờ lâu",
+        channel="lookup",
+        at=EARLY,
+    )
+    result = indicators(commune)["5.4"]
+    assert result.value == Decimal("50.00")  # 100 − 25 late − 25 dislike
+    assert result.numerator == 2 and result.denominator == 4
+
+
+@pytest.mark.django_db
+def test_52_53_from_feedback(commune: Unit) -> None:
+    """QĐ 766 §4.2 ids 5.2–5.3 from phản ánh, kiến nghị received in the period (5.1, a
+    monitoring share, is not in the configured panel)."""
+    from motcua.feedback.services import feedback_submit
+
+    for topic_kind in ("phan_anh", "kien_nghi"):
+        feedback_submit(
+            unit=commune,
+            kind=topic_kind,
+            subject="Thủ tục chứng thực",
+            content="Đề nghị niêm yết rõ phí chứng thực.",
+            sender_name="Nguyễn Văn Bình",
+            sender_phone="0912345678",
+            at=RECEIVED,
+        )
+    result = indicators(commune)
+    assert "5.1" not in result
+    assert result["5.3"].denominator == 2
+    assert result["5.2"].status == Status.NA  # none finished yet: denominator 0
+    assert result["5.3"].value == Decimal("100.00")  # nothing late among those received
 
 
 # --- 2.2 average time -----------------------------------------------------------------------
@@ -270,12 +311,7 @@ def test_33_score_follows_configuration(commune: Unit) -> None:
     "code",
     [
         pytest.param("1.4", id="QD766-1.4-NA-until-sync"),
-        pytest.param("3.6", id="QD766-3.6-NA-until-payments"),
         pytest.param("4.1", id="QD766-4.1-NA-until-e-results"),
-        pytest.param("4.2", id="QD766-4.2-NA-until-digitisation"),
-        pytest.param("4.3", id="QD766-4.3-NA-until-digitisation"),
-        pytest.param("5.2", id="QD766-5.2-NA-until-feedback"),
-        pytest.param("5.3", id="QD766-5.3-NA-until-feedback"),
     ],
 )
 def test_indicators_waiting_for_modules_are_na(commune: Unit, code: str) -> None:
@@ -285,3 +321,28 @@ def test_indicators_waiting_for_modules_are_na(commune: Unit, code: str) -> None
     assert result.points is None
     assert result.status == Status.NA
     assert "chưa có dữ liệu" in result.reason
+
+
+@pytest.mark.django_db
+def test_36_online_payment_share(commune: Unit) -> None:
+    """QĐ 766 §4.2 id 3.6: dossiers paid online ÷ dossiers of fee-bearing procedures."""
+    from motcua.catalogue.models import FeeRule
+    from motcua.payments.models import Payment
+
+    paying = ProcedureVersionFactory()
+    FeeRule.objects.create(version=paying, order=1, name="Lệ phí", amount=Decimal(8000))
+    free = ProcedureVersionFactory()
+    paid = finished(commune, EARLY, procedure_version=paying)
+    finished(commune, EARLY, procedure_version=paying)
+    finished(commune, EARLY, procedure_version=free)  # zero fee: not counted
+    Payment.objects.create(
+        dossier=paid,
+        payer=UserFactory(),
+        amount=8000,
+        state="paid",
+        provider="sandbox",
+        provider_ref="SB-TEST-1",
+    )
+    result = indicators(commune)["3.6"]
+    assert (result.numerator, result.denominator) == (1, 2)
+    assert result.value == Decimal("50.00")
