@@ -46,3 +46,14 @@ class LockoutAuthenticationForm(AuthenticationForm):
                 code="invalid_login",
             )
         return error
+
+
+class TOTPCodeForm(forms.Form):
+    """The 6-digit code of the authenticator app, or (verification only) a recovery code."""
+
+    code = forms.CharField(
+        label=_lazy("Mã xác thực"),
+        max_length=32,
+        strip=True,
+        error_messages={"required": _lazy("Vui lòng nhập mã xác thực.")},
+    )

@@ -12,8 +12,20 @@ from motcua.core.models import AccessLog
 
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "unit", "action", "dossier_code", "subject", "purpose", "ip"]
+    list_display = [
+        "at",
+        "user",
+        "unit",
+        "action",
+        "outcome",
+        "dossier_code",
+        "subject",
+        "purpose",
+        "reason",
+        "ip",
+    ]
     list_filter = [
+        "outcome",
         "action",
         ("at", admin.DateFieldListFilter),
         ("unit", admin.RelatedOnlyFieldListFilter),

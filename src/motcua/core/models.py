@@ -36,6 +36,18 @@ class AccessLogAction(models.TextChoices):
     EXPORT = "export", _("xuất dữ liệu")
 
 
+class AccessOutcome(models.TextChoices):
+    """Whether the read was served. A refused read (another unit's dossier: the page answers
+    404) is recorded too, so that probing for other communes' dossiers is visible."""
+
+    GRANTED = "granted", _("được phép")
+    DENIED = "denied", _("bị từ chối")
+
+
+#: The reason recorded with a refused read of a dossier outside the user's units.
+DENIED_OUT_OF_SCOPE = "ngoài phạm vi đơn vị"
+
+
 class AccessLog(models.Model):
     """Nhật ký xử lý dữ liệu cá nhân: one row per read of a dossier's personal data.
 
@@ -72,6 +84,14 @@ class AccessLog(models.Model):
     action = models.CharField(_("thao tác"), max_length=32, choices=AccessLogAction.choices)
     purpose = models.CharField(_("mục đích, trang"), max_length=300, blank=True)
     ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    outcome = models.CharField(
+        _("kết quả"),
+        max_length=8,
+        choices=AccessOutcome.choices,
+        default=AccessOutcome.GRANTED,
+        db_index=True,
+    )
+    reason = models.CharField(_("lý do từ chối"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("nhật ký truy cập dữ liệu cá nhân")

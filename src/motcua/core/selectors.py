@@ -25,6 +25,8 @@ CSV_HEADER = [
     "Thao tác",
     "Mục đích, trang",
     "Địa chỉ IP",
+    "Kết quả",
+    "Lý do từ chối",
 ]
 
 
@@ -38,8 +40,10 @@ def access_log_between(
 ) -> QuerySet[AccessLog]:
     """Rows whose local (Asia/Ho_Chi_Minh) date lies in [date_from, date_to], oldest first."""
     start = dt.datetime.combine(date_from, dt.time.min, tzinfo=VN_TZ)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=VN_TZ)
-    rows = AccessLog.objects.filter(at__gte=start, at__lt=end)
+    rows = AccessLog.objects.filter(at__gte=start)
+    if date_to < dt.date.max:  # 31/12/9999 means "no end" (the next day would overflow)
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=VN_TZ)
+        rows = rows.filter(at__lt=end)
     if unit_code:
         rows = rows.filter(unit__code=unit_code)
     return rows.select_related("user", "unit").order_by("at", "id")
@@ -59,4 +63,6 @@ def access_log_csv_rows(rows: QuerySet[AccessLog]) -> Iterator[list[str]]:
             str(row.get_action_display()),
             mask_numbers(row.purpose),
             row.ip or "",
+            str(row.get_outcome_display()),
+            row.reason,
         ]

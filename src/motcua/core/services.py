@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from motcua.core.models import AccessLog, AccessLogAction
+from motcua.core.models import DENIED_OUT_OF_SCOPE, AccessLog, AccessLogAction, AccessOutcome
 from motcua.core.privacy import mask_id_number
 
 
@@ -38,6 +38,8 @@ def access_log_record(
     request: HttpRequest | None = None,
     ip: str | None = None,
     at: dt.datetime | None = None,
+    outcome: AccessOutcome | str = AccessOutcome.GRANTED,
+    reason: str = "",
 ) -> AccessLog:
     """Append one row to the personal-data access log (nhật ký xử lý dữ liệu cá nhân).
 
@@ -65,4 +67,34 @@ def access_log_record(
         action=action.value,
         purpose=purpose[:300],
         ip=ip,
+        outcome=AccessOutcome(outcome).value,
+        reason=reason[:200],
+    )
+
+
+def access_denied_record(
+    *,
+    user: Any,
+    dossier: Any = None,
+    unit: Any = None,
+    action: AccessLogAction | str = AccessLogAction.VIEW_DOSSIER,
+    request: HttpRequest | None = None,
+    reason: str = DENIED_OUT_OF_SCOPE,
+) -> AccessLog:
+    """Record a REFUSED read of an existing dossier or of a unit's register (the page answers
+    404 and shows nothing).
+
+    Who, when, which dossier, the path (with the method) and the reason ("ngoài phạm vi đơn
+    vị"), so that an administrator sees accounts probing other units' dossiers. No personal
+    data of the dossier is stored (no subject): the user never saw it."""
+    purpose = f"{request.method} {request.path}" if request is not None else ""
+    return access_log_record(
+        user=user,
+        action=action,
+        dossier=dossier,
+        unit=unit,
+        purpose=purpose,
+        request=request,
+        outcome=AccessOutcome.DENIED,
+        reason=reason,
     )

@@ -11,8 +11,6 @@ from django.views.decorators.http import require_GET
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database readiness, for load balancers and the benchmarks' baseline page."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+    """Liveness: the process answers. No database query (a database outage must not make the
+    orchestrator restart healthy workers); readiness is `/readyz` (motcua.ops.views)."""
     return JsonResponse({"status": "ok", "database": connection.vendor})

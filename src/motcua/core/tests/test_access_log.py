@@ -112,7 +112,9 @@ def test_refused_reads_are_not_logged_as_reads(world):
     client = Client()
     client.force_login(outsider)
     assert client.get(f"/ho-so/{world['dossier'].pk}/").status_code == 404
-    assert not AccessLog.objects.filter(user=outsider).exists()
+    # Recorded as a refusal (test_access_denied.py), never as a read of the data.
+    assert not AccessLog.objects.filter(user=outsider, outcome="granted").exists()
+    assert AccessLog.objects.get(user=outsider).outcome == "denied"
 
 
 def test_access_log_is_append_only_in_python(world):
