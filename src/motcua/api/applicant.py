@@ -26,6 +26,7 @@ from motcua.api.problems import ApiProblem
 from motcua.api.schemas import LookupOut, Problem, Text
 from motcua.api.selectors import BadCursor, decode_cursor, encode_cursor
 from motcua.catalogue.models import Component
+from motcua.core.errors import PermissionDenied
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.transitions import TRANSITIONS, Action
 from motcua.organisation.models import Unit
@@ -281,9 +282,12 @@ def draft_save(
             raise ApiProblem(
                 422, _("Đơn vị “%(u)s” không giải quyết thủ tục này.") % {"u": payload.unit_code}
             )
-    submission = portal_services.submission_for_key(
-        user=user, idempotency_key=key, version=page.version
-    )
+    try:
+        submission = portal_services.submission_for_key(
+            user=user, idempotency_key=key, version=page.version
+        )
+    except PermissionDenied as exc:  # another account's key: as if it did not exist (404)
+        raise ApiProblem(404, _("Không tìm thấy bản nháp.")) from exc
     schema = page.version.eform_schema or {}
     known = set(eform.field_order(schema))
     unknown = sorted(set(payload.data) - known)

@@ -139,8 +139,8 @@ def test_another_citizens_dossier_and_draft_answer_404_and_staff_403(
     assert stranger.get(f"{API}/dossiers/{d.pk}").status_code == 404
     assert stranger.get(f"{API}/submissions/{key}").status_code == 404
     assert post(stranger, f"{API}/dossiers/{d.pk}/withdraw", {"reason": "x"}).status_code == 404
-    # Someone else's key cannot be taken over either.
-    assert put(stranger, f"{API}/submissions/{key}", draft_body(commune, birth)).status_code == 403
+    # Someone else's key cannot be taken over either, and is "not found" like the rest.
+    assert put(stranger, f"{API}/submissions/{key}", draft_body(commune, birth)).status_code == 404
     assert login(commune.receiver).get(f"{API}/dossiers").status_code in (401, 403)
     assert Client().get(f"{API}/dossiers").status_code == 401
     d.refresh_from_db()
