@@ -442,6 +442,11 @@ def _print_table(report: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["http"]:  # HTTP load under gunicorn + wrk, own database (benchmarks/http.py)
+        from benchmarks.http import main as http_main
+
+        return http_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
         "scenario", nargs="?", default="all", choices=["all", "queues", "stats", "generate"]

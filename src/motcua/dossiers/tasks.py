@@ -1,19 +1,36 @@
-"""Side effects of dossier changes (notifications, documents), run after the commit.
+"""Side effects of dossier changes (notifications, documents, statistics), run after the commit.
 
 The services never send anything themselves: each appends one `DossierEvent` and calls
-`schedule(event_id)`, which registers `dispatch` with `transaction.on_commit`. Other apps
-(documents, notifications) add a hook with `@register`; a hook takes the event id, reads what it
-needs, and must be idempotent (it may be re-run). A failing hook is logged and does not stop
-the others. No Django signals.
+`schedule(event_id)`. That writes an outbox row (`ops.EventDispatch`) in the SAME transaction
+as the event and, once the transaction commits, enqueues the Celery task
+`dossiers.dispatch_event(event_id)` (eager in the embedded default, `acks_late` on a broker).
+
+Other apps add a hook with `@register`; a hook takes the event id, reads what it needs, and
+must be idempotent. The dispatcher runs each hook in its own transaction together with the
+record of its completion (`ops.HookRun`, unique per event and hook name), so:
+
+- a rollback leaves no event, no outbox row and runs nothing;
+- a crash after the commit (worker killed, broker down) leaves the outbox row open: the beat
+  task `dossiers.redispatch_stale` re-enqueues it after `MOTCUA_DISPATCH_STALE_MINUTES`, and
+  the re-run skips the hooks already recorded and runs the rest ("run again or not at all,
+  never half");
+- a failing hook is logged, does not stop the others, and is retried by the sweeper (up to
+  `MOTCUA_DISPATCH_MAX_ATTEMPTS` dispatches). No Django signals.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from functools import partial
+from typing import Any
 
-from django.db import transaction
+from celery import shared_task
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -22,34 +39,172 @@ BatchHook = Callable[[list[int]], None]
 
 #: Hooks called with the id of each committed dossier event, in registration order.
 HOOKS: list[Hook] = []
+#: The name each hook's completion is recorded under (default: module.qualname).
+HOOK_NAMES: dict[Hook, str] = {}
 #: Hooks called once with the ids of dossiers written in bulk (imports), after the commit.
 BATCH_HOOKS: list[BatchHook] = []
 
 
-def register(hook: Hook) -> Hook:
-    """Add `hook` to the after-commit hooks (usable as a decorator); adding twice is a no-op."""
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def hook_name(hook: Hook) -> str:
+    """The stable name a hook's completion is recorded under."""
+    if hook in HOOK_NAMES:
+        return HOOK_NAMES[hook]
+    module = getattr(hook, "__module__", None) or "builtins"
+    qualname = getattr(hook, "__qualname__", None) or type(hook).__qualname__
+    return f"{module}.{qualname}"[:200]
+
+
+def register(hook: Hook, *, name: str | None = None) -> Hook:
+    """Add `hook` to the after-commit hooks (usable as a decorator); adding twice is a no-op.
+
+    `name` (default module.qualname) identifies the hook in the completion records: keep it
+    stable across releases, or a re-run after an upgrade runs the renamed hook again."""
     if hook not in HOOKS:
         HOOKS.append(hook)
+    if name:
+        HOOK_NAMES[hook] = name[:200]
     return hook
 
 
 def unregister(hook: Hook) -> None:
     if hook in HOOKS:
         HOOKS.remove(hook)
+    HOOK_NAMES.pop(hook, None)
 
 
-def dispatch(event_id: int) -> None:
-    """Run every hook for the committed event `event_id`."""
+_CLAIM_SQL = (
+    "INSERT INTO ops_hookrun (dispatch_id, hook, done_at) "
+    "SELECT %s, %s, %s WHERE EXISTS ("
+    "SELECT 1 FROM ops_eventdispatch WHERE event_id = %s AND completed_at IS NULL) "
+    "ON CONFLICT (dispatch_id, hook) DO NOTHING RETURNING id"
+)
+
+
+def _claim(event_id: int, name: str) -> bool:
+    """Record `name` as done for `event_id` inside the current transaction; False when it was
+    already done (or the dispatch is complete). A concurrent claim waits for ours to end."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [event_id, name, now, event_id])
+        return cursor.fetchone() is not None
+
+
+def dispatch(event_id: int) -> bool:
+    """Run every hook not yet done for the committed event `event_id`; True when all are done.
+
+    Each hook runs in one transaction with its completion record: its database writes and
+    the record commit together or not at all."""
+    from motcua.dossiers.models import DossierEvent
+    from motcua.ops.models import EventDispatch, HookRun
+
+    row = EventDispatch.objects.filter(pk=event_id).first()
+    if row is None:
+        if not DossierEvent.objects.filter(pk=event_id).exists():
+            logger.warning("Dossier event %s does not exist: nothing to dispatch", event_id)
+            return False
+        row, _ = EventDispatch.objects.get_or_create(pk=event_id)
+    if row.completed_at is not None:
+        return True
+    done = set(HookRun.objects.filter(dispatch_id=event_id).values_list("hook", flat=True))
+    ok = True
     for hook in list(HOOKS):
+        name = hook_name(hook)
+        if name in done:
+            continue
         try:
-            hook(event_id)
+            with transaction.atomic():
+                if not _claim(event_id, name):
+                    continue  # done meanwhile by another worker
+                hook(event_id)
         except Exception:  # a side effect must never break the others
-            logger.exception("Dossier event hook %r failed for event %s", hook, event_id)
+            ok = False
+            logger.exception("Dossier event hook %s failed for event %s", name, event_id)
+    EventDispatch.objects.filter(pk=event_id, completed_at__isnull=True).update(
+        attempts=F("attempts") + 1, completed_at=timezone.now() if ok else None
+    )
+    return ok
+
+
+@shared_task(name="dossiers.dispatch_event", bind=True, acks_late=True, ignore_result=True)
+def dispatch_event(self: Any, event_id: int) -> bool:
+    """Celery task: run the hooks of a committed dossier event (see `dispatch`)."""
+    from motcua.ops.requestid import get_request_id, request_id_context
+
+    # A worker exposes custom message headers on the request (and `OpsConfig.ready` sets the
+    # id for every task); eager runs keep them in `request.headers`.
+    rid = getattr(self.request, "motcua_request_id", None) or (
+        getattr(self.request, "headers", None) or {}
+    ).get("motcua_request_id")
+    with request_id_context(rid or get_request_id()):
+        return dispatch(event_id)
+
+
+def _enqueue(event_id: int) -> None:
+    from motcua.ops.requestid import get_request_id
+
+    rid = get_request_id()
+    try:
+        dispatch_event.apply_async((event_id,), headers={"motcua_request_id": rid} if rid else {})
+    except Exception:  # broker down: the sweeper re-enqueues the open outbox row later
+        if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
+            raise
+        logger.exception("Could not enqueue the hooks of dossier event %s", event_id)
 
 
 def schedule(event_id: int) -> None:
-    """Run the hooks for `event_id` once the current transaction commits (never on rollback)."""
-    transaction.on_commit(partial(dispatch, event_id))
+    """Record the outbox row of `event_id` in the current transaction and run its hooks once
+    the transaction commits (never on rollback)."""
+    from motcua.ops.models import EventDispatch
+
+    EventDispatch.objects.create(event_id=event_id)
+    transaction.on_commit(partial(_enqueue, event_id))
+
+
+def stale_dispatches(now: dt.datetime | None = None) -> list[int]:
+    """Ids of committed events whose hooks are not all done after the stale delay."""
+    from motcua.ops.models import EventDispatch
+
+    now = now or timezone.now()
+    limit = now - dt.timedelta(minutes=_setting("MOTCUA_DISPATCH_STALE_MINUTES", 5))
+    return list(
+        EventDispatch.objects.filter(
+            completed_at__isnull=True,
+            created_at__lt=limit,
+            attempts__lt=_setting("MOTCUA_DISPATCH_MAX_ATTEMPTS", 10),
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+@shared_task(name="dossiers.redispatch_stale", ignore_result=True)
+def redispatch_stale(now: str | None = None) -> int:
+    """Beat job: re-enqueue the open outbox rows older than the stale delay, and purge the
+    completed ones older than `MOTCUA_DISPATCH_KEEP_DAYS`. Returns how many were re-enqueued."""
+    from motcua.ops.models import EventDispatch
+
+    at = dt.datetime.fromisoformat(now) if now else timezone.now()
+    ids = stale_dispatches(at)
+    for event_id in ids:
+        _enqueue(event_id)
+    keep = at - dt.timedelta(days=_setting("MOTCUA_DISPATCH_KEEP_DAYS", 7))
+    EventDispatch.objects.filter(completed_at__lt=keep).delete()
+    if ids:
+        logger.warning("Re-enqueued the hooks of %s stale dossier events", len(ids))
+    return len(ids)
+
+
+@shared_task(name="dossiers.remind_deadlines", ignore_result=True)
+def remind_deadlines(now: str | None = None) -> int:
+    """Beat job: the daily digest of dossiers due within 1 working day or overdue
+    (`motcua.ops.reminders`). Returns how many e-mails were sent."""
+    from motcua.ops.reminders import send_deadline_reminders
+
+    return send_deadline_reminders(now=dt.datetime.fromisoformat(now) if now else None)
 
 
 def register_batch(hook: BatchHook) -> BatchHook:
