@@ -139,5 +139,7 @@ def test_unknown_code_with_non_ascii_secret_is_a_plain_miss_not_an_error(commune
 
 
 def test_catalogue_search_with_a_nul_character_does_not_crash(commune, birth):
+    """A NUL character is refused everywhere with a Vietnamese message (core.input_guard)."""
     response = Client().get("/cong-dan/", {"q": "khai\x00 sinh"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "ký tự NUL" in response.content.decode()
