@@ -11,6 +11,8 @@ from motcua.demo.services import DemoContext, DemoSummary, step_signing
 from motcua.signing.services import sign_pdf, verify_pdf
 from motcua.signing.signers import SignerUnavailable, signer_from_settings
 
+pytestmark = pytest.mark.django_db  # the demo step also loads the sample result templates
+
 
 @pytest.fixture
 def demo_dir(settings, tmp_path: Path) -> Path:
