@@ -284,6 +284,7 @@ def build_world() -> World:
 
     common = {
         "pk": dossier.pk,
+        "dossier_id": dossier.pk,
         "unit_code": unit_a.code,
         "unit_id": unit_a.pk,
         "year": 2025,

@@ -14,6 +14,10 @@ class Scope(models.TextChoices):
 
 ALL_SCOPES: frozenset[str] = frozenset(Scope.values)
 
+#: The one scope of a citizen's token (`/api/v1/me/…`: own dossiers, drafts, submission,
+#: supplements, withdrawal). Never given to staff tokens, and a citizen token has no other.
+APPLICANT_SCOPE = "applicant"
+
 #: Prefix of every token: recognisable in logs and by secret scanners.
 TOKEN_PREFIX = "mc_"
 #: Default and maximum page sizes.

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from motcua.api.auth import Principal
@@ -17,7 +18,11 @@ from motcua.api.constants import CATALOGUE_SCAN_LIMIT
 from motcua.catalogue.models import Procedure
 from motcua.catalogue.selectors import procedure_search
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.selectors import dossier_get_for_user, dossiers_for_user
+from motcua.dossiers.selectors import (
+    dossier_access_denied,
+    dossier_get_for_user,
+    dossiers_for_user,
+)
 
 
 class BadCursor(ValueError):
@@ -92,14 +97,23 @@ def in_token_units(who: Principal, dossier: Dossier) -> bool:
     return ids is None or dossier.current_unit_id in ids or dossier.unit_id in ids
 
 
-def dossier_by_code(who: Principal, code: str) -> Dossier:
+def dossier_by_code(who: Principal, code: str, *, request: HttpRequest | None = None) -> Dossier:
     """The dossier `code` if the principal may read it; `Dossier.DoesNotExist` otherwise (also
-    for another commune's dossier: the API answers 404 and reveals nothing)."""
+    for another commune's dossier: the API answers 404 and reveals nothing). With `request`, a
+    refusal of an existing dossier is recorded in the access log as denied."""
     pk = Dossier.objects.filter(code=code.strip().upper()).values_list("pk", flat=True).first()
     if pk is None:
         raise Dossier.DoesNotExist(code)
-    dossier = dossier_get_for_user(who.user, pk)
+    dossier = dossier_get_for_user(who.user, pk, request=request)
     if not in_token_units(who, dossier):
+        if request is not None:
+            dossier_access_denied(
+                who.user,
+                pk,
+                request=request,
+                action="view_dossier",
+                reason="ngoài phạm vi khóa API",
+            )
         raise Dossier.DoesNotExist(code)
     return dossier
 

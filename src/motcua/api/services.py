@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User, UserKind
-from motcua.api.constants import ALL_SCOPES, LAST_USED_RESOLUTION_SECONDS, TOKEN_PREFIX
+from motcua.api.constants import (
+    ALL_SCOPES,
+    APPLICANT_SCOPE,
+    LAST_USED_RESOLUTION_SECONDS,
+    TOKEN_PREFIX,
+)
 from motcua.api.models import ApiToken
 from motcua.core.errors import DomainError
 from motcua.organisation.models import Unit
@@ -44,12 +49,15 @@ def api_token_create(
     now: dt.datetime | None = None,
 ) -> CreatedToken:
     """Create a token for `user` with `scopes`, valid `days` days. `units` restricts it to
-    some of the user's units (default: all of them). Raises `DomainError` on unknown scopes,
-    a citizen or inactive account, or a unit the user cannot read."""
+    some of the user's units (default: all of them). A citizen's token has the `applicant`
+    scope only (`/api/v1/me/…`). Raises `DomainError` on unknown scopes, an inactive account,
+    or a unit the user cannot read."""
     from motcua.organisation.selectors import visible_unit_ids
 
     now = now or timezone.now()
     wanted = sorted(set(scopes))
+    if user.kind == UserKind.CITIZEN:
+        return _citizen_token_create(user=user, name=name, scopes=wanted, days=days, now=now)
     unknown = [s for s in wanted if s not in ALL_SCOPES]
     if not wanted or unknown:
         raise DomainError(
@@ -83,6 +91,30 @@ def api_token_create(
     return CreatedToken(token=token, secret=secret)
 
 
+def _citizen_token_create(
+    *, user: User, name: str, scopes: list[str], days: int, now: dt.datetime
+) -> CreatedToken:
+    """A citizen's token: the `applicant` scope only, no units (their own dossiers only)."""
+    if scopes != [APPLICANT_SCOPE]:
+        raise DomainError(
+            _("Khóa API của công dân chỉ có phạm vi “%(scope)s”.") % {"scope": APPLICANT_SCOPE}
+        )
+    if not 1 <= days <= 366:
+        raise DomainError(_("Thời hạn của khóa phải từ 1 đến 366 ngày."))
+    if not user.is_active:
+        raise DomainError(_("Tài khoản không còn hoạt động."))
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        name=name.strip() or user.username,
+        user=user,
+        scopes=scopes,
+        token_hash=token_hash(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        expires_at=now + dt.timedelta(days=days),
+    )
+    return CreatedToken(token=token, secret=secret)
+
+
 def api_token_revoke(*, token: ApiToken, now: dt.datetime | None = None) -> ApiToken:
     """Revoke the token now (idempotent: an already revoked token keeps its date)."""
     with transaction.atomic():
@@ -104,8 +136,11 @@ def api_token_authenticate(secret: str, *, now: dt.datetime | None = None) -> Ap
         .filter(token_hash=token_hash(secret), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
-    if token is None or not token.user.is_active or token.user.kind != UserKind.STAFF:
+    if token is None or not token.user.is_active:
         return None
+    citizen = token.user.kind == UserKind.CITIZEN
+    if citizen and token.scopes != [APPLICANT_SCOPE]:
+        return None  # a citizen's token carries the applicant scope and nothing else
     stale = now - dt.timedelta(seconds=LAST_USED_RESOLUTION_SECONDS)
     if token.last_used_at is None or token.last_used_at < stale:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

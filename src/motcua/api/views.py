@@ -20,6 +20,7 @@ from ninja.openapi.schema import OpenAPISchema
 
 from motcua.api import presenters
 from motcua.api import selectors as api_selectors
+from motcua.api.applicant import router as applicant_router
 from motcua.api.auth import STAFF_AUTH, Principal, principal
 from motcua.api.constants import PAGE_DEFAULT, PAGE_MAX, Scope
 from motcua.api.problems import (
@@ -92,9 +93,10 @@ api = MotcuaApi(
 )
 
 ERRORS_PUBLIC = frozenset({400, 404, 429})
-ERRORS_STAFF = frozenset({400, 401, 403, 404})
-ERRORS_WRITE = frozenset({400, 401, 403, 404, 409, 422})
-ERRORS_STATS = frozenset({400, 401, 403, 404, 422})
+# 429: the token's per-minute limit (api.auth.rate_limit_check).
+ERRORS_STAFF = frozenset({400, 401, 403, 404, 429})
+ERRORS_WRITE = frozenset({400, 401, 403, 404, 409, 422, 429})
+ERRORS_STATS = frozenset({400, 401, 403, 404, 422, 429})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,11 +335,18 @@ def dossiers(
         names = ", ".join(dossier_selectors.ORDERS)
         raise _bad_param("order", "query", _("Thứ tự phải là một trong: %(v)s.") % {"v": names})
     try:
-        page = dossier_selectors.queue(who.user, queue, order=order, after=cursor, limit=limit)
+        page = dossier_selectors.queue(
+            who.user,
+            queue,
+            units=who.restricted_unit_ids,
+            order=order,
+            after=cursor,
+            limit=limit,
+        )
     except dossier_selectors.BadCursor as exc:
         raise _bad_cursor("cursor") from exc
-    # A token limited to some units sees only their rows; the cursor stays the selector's, so
-    # paging remains exact (a page may then hold fewer than `limit` rows).
+    # A token limited to some units: the selector filters in the query, so no page or cursor
+    # rests on another unit's row (a cursor would reveal its key); checked again here.
     rows = [d for d in page.rows if api_selectors.in_token_units(who, d)]
     prefetch_related_objects(rows, "unit")
     if rows:
@@ -354,7 +363,7 @@ def dossiers(
 def _dossier_or_404(request: HttpRequest, code: str, scope: str) -> tuple[Principal, Dossier]:
     who = principal(request, scope)
     try:
-        return who, api_selectors.dossier_by_code(who, code)
+        return who, api_selectors.dossier_by_code(who, code, request=request)
     except Dossier.DoesNotExist as exc:
         raise ApiProblem(404, _("Không tìm thấy hồ sơ “%(code)s”.") % {"code": code[:64]}) from exc
 
@@ -493,3 +502,12 @@ def events(
         "next_cursor": next_cursor,
         "has_more": has_more,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Applicant: /me/… (motcua.api.applicant)
+# ---------------------------------------------------------------------------------------------
+
+api.add_router("", applicant_router)
+
+api.add_router("", "motcua.feedback.api.router")  # ratings and PAKN (motcua.feedback.api)

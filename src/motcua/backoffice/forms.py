@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.accounts.models import User
 from motcua.catalogue.models import Procedure
 from motcua.core.errors import DomainError
+from motcua.core.validators import plausible_date
 from motcua.dossiers.constants import Channel
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import validate_id_number
@@ -61,6 +62,8 @@ class IntakeForm(forms.Form):
         error_messages={"invalid": _("Địa chỉ thư điện tử không hợp lệ.")},
     )
     applicant_address = forms.CharField(label=_("Địa chỉ"), max_length=300, required=False)
+    #: One per displayed form: the same form sent twice receives one dossier (views.intake).
+    submit_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     channel = forms.ChoiceField(
         label=_("Hình thức nộp"),
         choices=[
@@ -273,6 +276,7 @@ class ApologyForm(ActionForm):
             label=_("Ngày hẹn trả mới (dd/mm/yyyy)"),
             input_formats=["%d/%m/%Y", "%Y-%m-%d"],
             error_messages={"invalid": _("Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy.")},
+            validators=[plausible_date],
         )
     )
 

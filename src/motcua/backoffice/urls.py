@@ -3,6 +3,7 @@ from django.urls import path
 
 from motcua.accounts.forms import LockoutAuthenticationForm
 from motcua.backoffice import views
+from motcua.documents import views as document_views
 
 app_name = "backoffice"
 
@@ -25,6 +26,13 @@ urlpatterns = [
     path("ho-so/<int:pk>/thao-tac/<slug:action>/", views.dossier_action, name="dossier_action"),
     path("ho-so/<int:pk>/in/<slug:slug>/", views.print_form, name="print_form"),
     path("ho-so/<int:pk>/in/<slug:slug>.pdf", views.print_form_pdf, name="print_form_pdf"),
+    path("ho-so/<int:pk>/in/<slug:slug>.docx", views.print_form_docx, name="print_form_docx"),
+    path(
+        "ho-so/<int:pk>/van-ban/<int:doc_id>/",
+        document_views.generated_document_download,
+        name="generated_document",
+    ),
     path("so-theo-doi/<int:unit_id>/<int:year>/", views.ledger, name="ledger"),
     path("so-theo-doi/<int:unit_id>/<int:year>.pdf", views.ledger_pdf, name="ledger_pdf"),
+    path("so-theo-doi/<int:unit_id>/<int:year>.docx", views.ledger_docx, name="ledger_docx"),
 ]

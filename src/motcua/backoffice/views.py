@@ -3,12 +3,13 @@ service, render. The back office never writes dossier rows itself (STYLE.md)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -28,13 +29,15 @@ from motcua.catalogue.selectors import procedure_search as catalogue_search
 from motcua.core.decorators import staff_required
 from motcua.core.errors import ConcurrentChange, DomainError
 from motcua.core.models import AccessLogAction
-from motcua.core.services import access_log_record
+from motcua.core.services import access_denied_record, access_log_record
+from motcua.documents import printforms
+from motcua.documents.docx_forms import docx_response, form_docx
 from motcua.documents.pdf import html_response_to_pdf
+from motcua.documents.selectors import documents_of
 from motcua.dossiers import selectors
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.constants import RuleSet
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.transitions import TRANSITIONS, Action, FormKind, form_number, rule_set_for
+from motcua.dossiers.transitions import TRANSITIONS, Action, FormKind, form_number
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
 from motcua.organisation.selectors import units_for_role, user_has_role, visible_unit_ids
@@ -50,9 +53,12 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+def _dossier_or_404(
+    request: HttpRequest, pk: int, action: AccessLogAction = AccessLogAction.VIEW_DOSSIER
+) -> Dossier:
+    # Another unit's dossier: 404, and the refusal is recorded in the access log (denied).
     try:
-        return selectors.dossier_get_for_user(_user(request), pk)
+        return selectors.dossier_get_for_user(_user(request), pk, request=request, action=action)
     except Dossier.DoesNotExist as exc:
         raise Http404(_("Không tìm thấy hồ sơ.")) from exc
 
@@ -98,15 +104,28 @@ def intake(request: HttpRequest) -> HttpResponse:
     units = units_for_role(user, Role.RECEIVER).order_by("path")
     if not units.exists():
         raise DjangoPermissionDenied(_("Chỉ cán bộ tiếp nhận (Một cửa) được tiếp nhận hồ sơ."))
-    form = IntakeForm(request.POST or None, units=units)
+    form = IntakeForm(request.POST or None, units=units, initial={"submit_key": uuid.uuid4().hex})
     error = None
     if request.method == "POST" and form.is_valid():
-        try:
-            dossier = _intake_submit(user, form.cleaned_data)
-        except DomainError as exc:
-            error = exc.message
+        # The same form sent twice (double click, browser retry) receives ONE dossier: its
+        # hidden key is claimed atomically in the cache (shared between processes, as the
+        # log-in lockout requires) and then remembers the dossier (docs/domain/security.md).
+        once = f"motcua:intake:{user.pk}:{form.cleaned_data.get('submit_key') or uuid.uuid4().hex}"
+        if not cache.add(once, 0, 120):
+            done = cache.get(once)
+            if done:
+                messages.info(request, _("Biểu mẫu này đã được gửi; đây là hồ sơ đã tạo."))
+                return redirect("backoffice:dossier", pk=done)
+            error = _("Biểu mẫu này đang được xử lý; vui lòng chờ giây lát rồi tải lại trang.")
         else:
-            return _after_intake(request, dossier, form.cleaned_data["decision"])
+            try:
+                dossier = _intake_submit(user, form.cleaned_data)
+            except DomainError as exc:
+                cache.delete(once)
+                error = exc.message
+            else:
+                cache.set(once, dossier.pk, 3600)
+                return _after_intake(request, dossier, form.cleaned_data["decision"])
     selected = form.selected_procedure()
     ticked = None
     if form.is_bound:
@@ -285,39 +304,13 @@ def _query(params: dict[str, Any]) -> str:
 # Dossier page
 # ---------------------------------------------------------------------------------------------
 
-FORM_SLUGS: dict[str, FormKind] = {
-    "giay-tiep-nhan": FormKind.RECEIPT,
-    "phieu-bo-sung": FormKind.SUPPLEMENT,
-    "phieu-tu-choi": FormKind.REFUSAL,
-    "phieu-xin-loi": FormKind.APOLOGY,
-    "thong-bao-dung": FormKind.STOP_NOTICE,
-    "phieu-kiem-soat": FormKind.CONTROL_SHEET,
-}
-SLUG_OF = {kind: slug for slug, kind in FORM_SLUGS.items()}
-FORM_TITLES: dict[FormKind, str] = {
-    FormKind.RECEIPT: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
-    FormKind.SUPPLEMENT: "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
-    FormKind.REFUSAL: "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    FormKind.APOLOGY: "Phiếu xin lỗi và hẹn lại ngày trả kết quả",
-    FormKind.STOP_NOTICE: "Thông báo dừng giải quyết hồ sơ",
-    FormKind.CONTROL_SHEET: "Phiếu kiểm soát quá trình giải quyết hồ sơ",
-    FormKind.LEDGER: "Sổ theo dõi hồ sơ",
-}
-#: Actions whose event carries the content of each form.
-FORM_EVENTS: dict[FormKind, tuple[str, ...]] = {
-    FormKind.RECEIPT: (Action.RECEIVE, Action.SUPPLEMENT_COMPLETE),
-    FormKind.SUPPLEMENT: (Action.INTAKE_REQUEST_SUPPLEMENT, Action.REQUEST_SUPPLEMENT),
-    FormKind.REFUSAL: (Action.INTAKE_REFUSE, Action.REJECT),
-    FormKind.APOLOGY: (Action.APOLOGY,),
-    FormKind.STOP_NOTICE: (Action.STOP,),
-    FormKind.CONTROL_SHEET: (Action.RECEIVE,),
-}
-
-
-def _form_title(rule_set: str, kind: FormKind) -> str:
-    if kind == FormKind.APOLOGY and rule_set == RuleSet.ND118_2025:
-        return "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"
-    return FORM_TITLES[kind]
+# The forms' data lives in `motcua.documents.printforms` (shared by the HTML/PDF and DOCX
+# outputs and the generated documents); the names are kept here for the templates and tests.
+FORM_SLUGS = printforms.FORM_SLUGS
+SLUG_OF = printforms.SLUG_OF
+FORM_TITLES = printforms.FORM_TITLES
+FORM_EVENTS = printforms.FORM_EVENTS
+_form_title = printforms.form_title
 
 
 def _printable_forms(dossier: Dossier, events: list[Any]) -> list[dict[str, Any]]:
@@ -386,9 +379,12 @@ def _dossier_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         if running
         else None,
         "printables": _printable_forms(dossier, events),
+        "generated_documents": documents_of(dossier),
         "print_now": request.GET.get("in", ""),
         "slug_of": {k.value: v for k, v in SLUG_OF.items()},
         "user_can_act": user_has_role(user, dossier.current_unit),
+        "user_can_sign": user_has_role(user, dossier.unit, Role.LEADER)
+        or user_has_role(user, dossier.current_unit, Role.LEADER),
     }
 
 
@@ -405,7 +401,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dossier_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full identity number on demand; each opening is logged (NĐ 13/2023 art. 38)."""
-    dossier = _dossier_or_404(request, pk)
+    dossier = _dossier_or_404(request, pk, AccessLogAction.REVEAL_ID)
     access_log_record(
         user=_user(request),
         action=AccessLogAction.REVEAL_ID,
@@ -480,90 +476,49 @@ def form_label(action: Action) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _header(unit: Unit, rule_set: str) -> dict[str, str]:
-    desk = (
-        _("TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG")
-        if rule_set == RuleSet.ND118_2025
-        else _("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ")
-    )
-    return {"parent": _("ỦY BAN NHÂN DÂN %(name)s") % {"name": unit.name.upper()}, "agency": desk}
-
-
-def _circular(rule_set: str) -> str:
-    if rule_set == RuleSet.ND118_2025:
-        return "Thông tư số 03/2025/TT-VPCP"
-    return "Thông tư số 01/2018/TT-VPCP ngày 23/11/2018 của Văn phòng Chính phủ"
-
-
-@staff_required
-@require_GET
-def print_form(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    dossier = _dossier_or_404(request, pk)
+def _print_context(request: HttpRequest, pk: int, slug: str) -> dict[str, Any]:
+    """The form's context for a user who may read the dossier (404 otherwise), logged."""
+    dossier = _dossier_or_404(request, pk, AccessLogAction.PRINT_FORM)
     kind = FORM_SLUGS.get(slug)
     if kind is None:
         raise Http404(_("Không có biểu mẫu này."))
-    rule_set = dossier.rule_set or RuleSet.ND61_2018
-    number = form_number(rule_set, kind)
-    timeline = selectors.dossier_timeline(dossier)
-    events = [e.event for e in timeline]
-    source = [e for e in events if e.action in FORM_EVENTS[kind]]
-    if not number or not source:
-        raise Http404(_("Hồ sơ chưa có biểu mẫu này."))
-    event = source[-1]
+    try:
+        context = printforms.form_context(dossier, kind)
+    except printforms.FormUnavailable as exc:
+        raise Http404(_("Hồ sơ chưa có biểu mẫu này.")) from exc
     access_log_record(
         user=_user(request),
         action=AccessLogAction.PRINT_FORM,
         dossier=dossier,
         id_number=dossier.applicant_id_number,
-        purpose=f"in Mẫu {number} ({slug})",
+        purpose=f"in Mẫu {context['number']} ({slug})",
         request=request,
     )
-    components = list(dossier.components.all())
-    context: dict[str, Any] = {
-        "dossier": dossier,
-        "kind": kind.value,
-        "number": number,
-        "title": _form_title(rule_set, kind),
-        "circular": _circular(rule_set),
-        "header": _header(dossier.unit, rule_set),
-        "place_date": f"{dossier.unit.name}, {presenters.vn_date_words(event.at)}",
-        "event": event,
-        "items": (event.payload or {}).get("items") or [event.note],
-        "components": components,
-        "missing": [c for c in components if not c.provided],
-        "a5": True,  # every form is A5 except the ledger (TT 01/2018 art. 9(2))
-        "timeline": timeline,
-        "received_words": presenters.vn_time_words(dossier.received_at),
-        "due_words": presenters.vn_time_words(dossier.due_at),
-        "extended_words": presenters.vn_date_words(dossier.extended_due_at),
-        "event_time_words": presenters.vn_time_words(event.at),
-        "time_limit": dossier.procedure_version,
-    }
-    if dossier.code:
-        context["qr_svg"] = presenters.qr_svg(presenters.lookup_url(dossier.code))
-        context["lookup_url"] = presenters.lookup_url(dossier.code)
-    return render(request, f"backoffice/print/{kind.value}.html", context)
+    return context
 
 
 @staff_required
 @require_GET
-def ledger(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+def print_form(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    context = _print_context(request, pk, slug)
+    return render(request, f"backoffice/print/{context['kind']}.html", context)
+
+
+def _ledger_context(request: HttpRequest, unit_id: int, year: int) -> dict[str, Any]:
     """Sổ theo dõi hồ sơ (Mẫu 06; Mẫu 07 under TT 03/2025), per unit and year, numbered
     continuously from 1 (TT 01/2018 art. 10). Pages of 500 entries by keyset on the number."""
     user = _user(request)
     if unit_id not in visible_unit_ids(user):
+        other = Unit.objects.filter(pk=unit_id).first()
+        if other is not None:  # another unit's register: refused, and recorded as denied
+            access_denied_record(
+                user=user, unit=other, action=AccessLogAction.VIEW_LEDGER, request=request
+            )
         raise Http404(_("Không tìm thấy đơn vị."))
     unit = Unit.objects.get(pk=unit_id)
     start = _int_param(request, "tu") or 1
-    size = 500
-    rows = list(
-        Dossier.objects.filter(unit=unit, ledger_year=year, ledger_number__gte=start)
-        .select_related("procedure_version__procedure", "current_unit")
-        .prefetch_related("transfers__to_unit")
-        .order_by("ledger_number")[: size + 1]
-    )
-    more = rows[size].ledger_number if len(rows) > size else None
-    rows = rows[:size]
+    context = printforms.ledger_context(unit, year, start=start)
+    rows = context["rows"]
     access_log_record(
         user=user,
         action=AccessLogAction.VIEW_LEDGER,
@@ -571,18 +526,13 @@ def ledger(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
         subject=f"sổ theo dõi {year}, số {start}–{rows[-1].ledger_number if rows else start}",
         request=request,
     )
-    # The book follows the rule set of its entries (a 2025 book switches on 01/07/2025).
-    rule_set = rows[-1].rule_set if rows else rule_set_for(dt.date(year, 12, 31))
-    context = {
-        "unit": unit,
-        "year": year,
-        "rows": rows,
-        "more": more,
-        "number": form_number(rule_set, FormKind.LEDGER),
-        "circular": _circular(rule_set),
-        "header": _header(unit, rule_set),
-        "title": FORM_TITLES[FormKind.LEDGER],
-    }
+    return context
+
+
+@staff_required
+@require_GET
+def ledger(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+    context = _ledger_context(request, unit_id, year)
     return render(request, "backoffice/print/ledger.html", context)
 
 
@@ -604,3 +554,21 @@ def ledger_pdf(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
     return html_response_to_pdf(
         request, ledger(request, unit_id, year), filename=f"so-theo-doi-{unit_id}-{year}.pdf"
     )
+
+
+# The same forms as DOCX (python-docx, `motcua.documents.docx_forms`): same context function,
+# same access checks and access log as the HTML page.
+
+
+@staff_required
+@require_GET
+def print_form_docx(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    context = _print_context(request, pk, slug)
+    return docx_response(form_docx(context), filename=f"ho-so-{pk}-{slug}.docx")
+
+
+@staff_required
+@require_GET
+def ledger_docx(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+    context = _ledger_context(request, unit_id, year)
+    return docx_response(form_docx(context), filename=f"so-theo-doi-{unit_id}-{year}.docx")

@@ -28,6 +28,7 @@ from motcua.catalogue.models import (
     ProcessStep,
 )
 from motcua.core.errors import DomainError
+from motcua.documents.admin import ResultTemplateInline, stamp_uploader
 
 
 @admin.register(Field)
@@ -207,8 +208,14 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     search_fields = ("procedure__code", "procedure__name_search")
     readonly_fields = ("status", "published_at")
     autocomplete_fields = ("procedure",)
-    inlines = [ComponentInline, FeeRuleInline, StepInline]
+    # Result templates (DOCX) are uploaded with the version; once it is published (read-only
+    # here) an administrator adds them under Văn bản › Mẫu văn bản kết quả.
+    inlines = [ComponentInline, FeeRuleInline, StepInline, ResultTemplateInline]
     actions = ["publish", "publish_closing_previous"]
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        stamp_uploader(formset, request.user)
+        super().save_formset(request, form, formset, change)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.status == VersionStatus.PUBLISHED:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("xac-thuc-hai-buoc/", include("motcua.accounts.totp_urls")),
     path("api/v1/", include("motcua.api.urls")),
     path("thong-ke/", include("motcua.reports.urls")),
     path("cong-dan/", include("motcua.portal.urls")),

@@ -45,6 +45,37 @@ class ResultTemplateForm(forms.ModelForm):
         self.sha256 = hashlib.sha256(content).hexdigest()
         return upload
 
+    def save(self, commit: bool = True) -> Any:
+        if self.instance.pk is None and hasattr(self, "sha256"):  # a new upload: its fingerprint
+            self.instance.sha256 = self.sha256
+            self.instance.required_fields = self.required_fields
+        return super().save(commit)
+
+
+class ResultTemplateInline(admin.TabularInline):
+    """Result templates uploaded with the procedure version (catalogue admin). A recorded
+    template is never replaced in place: add a new one."""
+
+    model = ResultTemplate
+    form = ResultTemplateForm
+    extra = 0
+    fields = ("name", "file", "required_fields", "sha256", "uploaded_by", "uploaded_at")
+    readonly_fields = ("required_fields", "sha256", "uploaded_by", "uploaded_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return tuple(self.readonly_fields)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # existing rows read-only; new rows can still be added
+
+
+def stamp_uploader(formset: Any, user: Any) -> None:
+    """Record who uploaded the new templates of an inline formset (before it is saved)."""
+    for form in formset.forms:
+        instance = form.instance
+        if isinstance(instance, ResultTemplate) and instance.pk is None:
+            instance.uploaded_by = user
+
 
 @admin.register(ResultTemplate)
 class ResultTemplateAdmin(admin.ModelAdmin):
@@ -66,8 +97,6 @@ class ResultTemplateAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
-            obj.sha256 = form.sha256
-            obj.required_fields = form.required_fields
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 

@@ -43,3 +43,11 @@ class Channel(models.TextChoices):
 class RuleSet(models.TextChoices):
     ND61_2018 = "ND61-2018", _("Nghị định 61/2018/NĐ-CP")
     ND118_2025 = "ND118-2025", _("Nghị định 118/2025/NĐ-CP")
+
+
+class EventKind(models.TextChoices):
+    """Events that record a fact about the dossier without changing its state (not
+    transitions of the state machine; `transitions.Action` lists those)."""
+
+    COMPONENT_DIGITISED = "component_digitised", _("Số hóa thành phần hồ sơ")
+    DOCUMENT_SIGNED = "document_signed", _("Ký số văn bản kết quả")

@@ -27,6 +27,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -37,6 +38,7 @@ from motcua.calendar.workdays import DueResult
 from motcua.catalogue.constants import VersionStatus
 from motcua.catalogue.models import Procedure, ProcedureVersion
 from motcua.core.errors import DomainError, ValidationReport
+from motcua.core.validators import plausible_date
 from motcua.dossiers import codes, tasks
 from motcua.dossiers.constants import Channel, State
 from motcua.dossiers.hashchain import seal_chain
@@ -133,6 +135,10 @@ def parse_instant(value: Any, key: str) -> dt.datetime | None:
             _("“%(key)s” không phải thời điểm ISO 8601 hợp lệ: %(value)s.")
             % {"key": key, "value": value}
         ) from exc
+    try:
+        plausible_date(parsed)  # year 1 or 9999 would overflow in the time-zone conversion
+    except ValidationError as exc:
+        raise LineError(f"“{key}”: {exc.messages[0]}") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=VN_TZ)
     return parsed
@@ -367,6 +373,8 @@ def _derive_state(row: Row) -> State:
 
 def _read(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     for number, text in enumerate(lines, start=1):
+        if number == 1:
+            text = text.removeprefix("\ufeff")  # BOM of spreadsheet exports
         if text.strip():
             yield number, text
 
@@ -378,10 +386,15 @@ def import_dossiers(lines: Iterable[str], *, source: str = "") -> ImportSummary:
     problems: list[tuple[int, str]] = []
     for number, text in _read(lines):
         summary.lines_read += 1
+        if "\x00" in text or "\\u0000" in text:
+            problems.append((number, _("Dòng chứa ký tự NUL (\\u0000); không nhập được.")))
+            continue
         try:
             parsed.append((number, json.loads(text)))
         except json.JSONDecodeError as exc:
             problems.append((number, _("JSON không hợp lệ: %(msg)s.") % {"msg": exc.msg}))
+        except RecursionError:
+            problems.append((number, _("JSON lồng nhau quá sâu.")))
     ctx = _Context([obj for _n, obj in parsed if isinstance(obj, dict)])
     rows: list[Row] = []
     seen_codes: dict[str, int] = {}

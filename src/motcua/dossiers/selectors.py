@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.calendar.workdays import WorkCalendar, base_calendar
 from motcua.core.errors import DomainError
-from motcua.dossiers.constants import State
+from motcua.dossiers.constants import EventKind, State
 from motcua.dossiers.models import Dossier, DossierEvent, Transfer
 from motcua.dossiers.transitions import (
     TRANSITIONS,
@@ -143,22 +144,61 @@ def dossiers_for_user(user: User) -> QuerySet[Dossier]:
     return Dossier.objects.filter(_visibility_q(ids) | Q(assignee=user))
 
 
-def dossier_get_for_user(user: User, dossier_id: int) -> Dossier:
+def dossier_get_for_user(
+    user: User,
+    dossier_id: int,
+    *,
+    request: HttpRequest | None = None,
+    action: str = "view_dossier",
+) -> Dossier:
     """The dossier if `user` may see it (via its current or receiving unit, a transfer to one
     of the user's units, or assignment). Raises `Dossier.DoesNotExist` otherwise, so that the
-    page answers 404 and does not reveal that a dossier of another commune exists."""
-    return (
-        dossiers_for_user(user)
-        .select_related(
-            "unit",
-            "current_unit",
-            "procedure_version__procedure__field",
-            "current_step",
-            "assignee",
-            "field",
+    page answers 404 and does not reveal that a dossier of another commune exists.
+
+    Pages and endpoints pass their `request` (and the access-log `action` they perform): a
+    refusal of a dossier that EXISTS is then recorded in the access log as denied ("ngoài
+    phạm vi đơn vị", `core.services.access_denied_record`) — the one place every page and
+    endpoint fetching a dossier for a user goes through."""
+    try:
+        return (
+            dossiers_for_user(user)
+            .select_related(
+                "unit",
+                "current_unit",
+                "procedure_version__procedure__field",
+                "current_step",
+                "assignee",
+                "field",
+            )
+            .get(pk=dossier_id)
         )
-        .get(pk=dossier_id)
+    except Dossier.DoesNotExist:
+        if request is not None and getattr(user, "is_authenticated", False):
+            dossier_access_denied(user, dossier_id, request=request, action=action)
+        raise
+
+
+def dossier_access_denied(
+    user: User, dossier_id: int, *, request: HttpRequest | None, action: str, reason: str = ""
+) -> None:
+    """Write the denied-access record for an existing dossier (nothing for an unknown id)."""
+    from motcua.core.models import DENIED_OUT_OF_SCOPE
+    from motcua.core.services import access_denied_record
+
+    existing = (
+        Dossier.objects.filter(pk=dossier_id)
+        .select_related("current_unit")
+        .only("pk", "code", "current_unit")
+        .first()
     )
+    if existing is not None:
+        access_denied_record(
+            user=user,
+            dossier=existing,
+            action=action,
+            request=request,
+            reason=reason or DENIED_OUT_OF_SCOPE,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,14 +325,17 @@ def queue(
     unit: int | None = None,
     field: int | None = None,
     procedure: int | None = None,
+    units: Iterable[int] | None = None,
     order: str = "due",
     after: str | None = None,
     limit: int = 50,
     now: dt.datetime | None = None,
 ) -> QueuePage:
     """One page of queue `name` for `user` (see `QUEUES`), `limit` rows after the cursor
-    `after` (the `next_cursor` of the previous page). Raises `BadCursor` on a bad token and
-    `KeyError` on an unknown queue or order."""
+    `after` (the `next_cursor` of the previous page). `units` narrows it to the dossiers
+    received or held there (an API token limited to some units: filtered in the query, so a
+    page and its cursor never rest on a row outside them). Raises `BadCursor` on a bad token
+    and `KeyError` on an unknown queue or order."""
     now = now or timezone.now()
     column, desc = ORDERS[order]
     qs = _queue_base(user, name, now, _Scope.of(user))
@@ -302,6 +345,9 @@ def queue(
         qs = qs.filter(field_id=field)
     if procedure is not None:
         qs = qs.filter(procedure_version__procedure_id=procedure)
+    if units is not None:
+        wanted = set(units)
+        qs = qs.filter(Q(current_unit_id__in=wanted) | Q(unit_id__in=wanted))
     if after:
         key, pk = decode_cursor(after, order)
         qs = qs.filter(_after_q(column, desc, key, pk))
@@ -366,6 +412,7 @@ class TimelineEntry:
 # Events that are not transitions of the state machine.
 _OTHER_ACTIONS = {
     "import": _("Nhập từ hệ thống một cửa cũ"),
+    **dict(EventKind.choices),
 }
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -32,9 +33,10 @@ from motcua.calendar.constants import LimitUnit
 from motcua.catalogue.models import Procedure, ProcedureVersion, ProcessStep
 from motcua.core.errors import ConcurrentChange, DomainError, PermissionDenied
 from motcua.dossiers import codes, tasks
-from motcua.dossiers.constants import TERMINAL_STATES, Channel, State
+from motcua.dossiers.constants import TERMINAL_STATES, Channel, EventKind, State
 from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, Transfer
 from motcua.dossiers.transitions import (
+    TRANSITIONS,
     Action,
     FormKind,
     Transition,
@@ -68,7 +70,15 @@ PROVINCE_CODES = frozenset(
               35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67,
               68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96)
 )  # fmt: skip
-_ID_RE = re.compile(r"^\d{12}$")
+_ID_RE = re.compile(r"^[0-9]{12}$")
+
+
+def _normalise_id_input(text: str) -> str:
+    """Full-width digits typed with an East-Asian input method become ASCII digits (NFKC);
+    invisible format characters (zero-width space, BOM, direction marks) are dropped. Other
+    look-alikes (Cyrillic "о", Arabic-Indic digits) stay, and are refused."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf")
 
 
 def validate_id_number(
@@ -81,8 +91,13 @@ def validate_id_number(
     (``"male"``/``"female"``), ``G`` must be even for men and odd for women. Returns the
     number without spaces; raises `DomainError` otherwise.
     """
-    value = re.sub(r"[\s.\-]", "", number or "")
+    value = re.sub(r"[\s.\-]", "", _normalise_id_input(number or ""))
     if not _ID_RE.match(value):
+        if value and not value.isascii():
+            raise DomainError(
+                _("Số định danh cá nhân chỉ được gồm các chữ số 0–9 (có ký tự lạ: “%(chars)s”).")
+                % {"chars": "".join(sorted({c for c in value if not c.isascii()}))[:10]}
+            )
         if len(value) == 9 and value.isdigit():
             raise DomainError(
                 _(
@@ -995,6 +1010,29 @@ def dossier_financial_paid(
     return d
 
 
+def dossier_financial_paid_online(
+    *,
+    dossier: Dossier | int,
+    receipt_number: str,
+    provider: str,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """A fee or financial obligation paid through the online payment platform (NĐ61 art. 22;
+    NĐ 45/2020 art. 13 electronic payment): the verified notice of the payment provider stands
+    for the officer's check of the receipt, so the event has no actor. Called only by
+    `motcua.payments.services.payment_confirm` after it checked the provider's signature and
+    the amount. A dossier not waiting for a financial obligation is left as it is."""
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, None)
+        if d.state != State.FINANCIAL_OBLIGATION:
+            return d
+        transition = TRANSITIONS[Action.FINANCIAL_PAID]
+        payload = {"receipt_number": receipt_number, "channel": "online", "provider": provider}
+        _apply(d, transition, user=None, at=at, payload=payload)
+    return d
+
+
 def dossier_approve(
     *,
     dossier: Dossier | int,
@@ -1175,6 +1213,87 @@ def dossier_stop(
     return d
 
 
+# --------------------------------------------------------------------------------------------
+# Facts that do not change the state (EventKind)
+# --------------------------------------------------------------------------------------------
+
+
+def dossier_component_digitised(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    payload: dict[str, Any],
+    note: str = "",
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> DossierEvent:
+    """Record that a component (or the electronic result) of the dossier was digitised
+    (QĐ 766 group 4; `motcua.digitisation.services.component_digitise` stores the file first,
+    in the same transaction). The state does not change; one event is appended, not shown to
+    the applicant. Only a receiver (Một cửa) of the receiving or the current unit may do it;
+    a draft cannot be digitised."""
+    from motcua.organisation.selectors import user_has_role
+
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        if not (
+            user_has_role(user, d.unit, Role.RECEIVER)
+            or user_has_role(user, d.current_unit, Role.RECEIVER)
+        ):
+            raise PermissionDenied(
+                _("Chỉ cán bộ tiếp nhận (Một cửa) của đơn vị được số hóa hồ sơ này.")
+            )
+        if d.state == State.DRAFT:
+            raise DomainError(_("Hồ sơ nháp chưa được số hóa."))
+        return _record(
+            d,
+            action=EventKind.COMPONENT_DIGITISED.value,
+            user=user,
+            at=at,
+            from_state=d.state,
+            note=note,
+            payload=payload,
+            visible_to_applicant=False,
+        )
+
+
+def dossier_document_signed(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    payload: dict[str, Any],
+    note: str = "",
+    at: dt.datetime | None = None,
+) -> DossierEvent:
+    """Record that a leader signed a document of the dossier digitally (Luật Giao dịch điện tử
+    2023 art. 22–23; NĐ 30/2020 for the stamp; `motcua.signing.documents` stores the signed
+    file in the same transaction). The state does not change; the applicant sees the event.
+    Only a leader of the receiving or the current unit may sign; a draft has nothing to sign."""
+    from motcua.organisation.selectors import user_has_role
+
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, None)
+        if not (
+            user_has_role(user, d.unit, Role.LEADER)
+            or user_has_role(user, d.current_unit, Role.LEADER)
+        ):
+            raise PermissionDenied(_("Chỉ lãnh đạo của đơn vị được ký số văn bản của hồ sơ này."))
+        if d.state == State.DRAFT:
+            raise DomainError(_("Hồ sơ nháp chưa có văn bản để ký."))
+        return _record(
+            d,
+            action=EventKind.DOCUMENT_SIGNED.value,
+            user=user,
+            at=at,
+            from_state=d.state,
+            note=note,
+            payload=payload,
+            visible_to_applicant=True,
+        )
+
+
 __all__ = [
     "PROVINCE_CODES",
     "FormKind",
@@ -1182,11 +1301,14 @@ __all__ = [
     "dossier_apologise",
     "dossier_approve",
     "dossier_assign",
+    "dossier_component_digitised",
     "dossier_consult_answer",
     "dossier_consult_send",
     "dossier_create_at_counter",
+    "dossier_document_signed",
     "dossier_financial_obligation",
     "dossier_financial_paid",
+    "dossier_financial_paid_online",
     "dossier_intake_refuse",
     "dossier_intake_request_supplement",
     "dossier_receive",

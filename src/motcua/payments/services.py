@@ -130,6 +130,6 @@ def payment_confirm(*, provider_ref: str, payload: Mapping[str, Any]) -> Payment
         p.save(update_fields=fields)
         if p.state == PaymentState.PAID:  # processing resumes when it waited for the payment
             dossier_services.dossier_financial_paid_online(
-                dossier=p.dossier_id, receipt_number=p.receipt_number, provider=p.provider
+                dossier=p.dossier_id, receipt_number=p.receipt_number or "", provider=p.provider
             )
     return p

@@ -22,6 +22,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from motcua.core.validators import MAX_DATE, MIN_DATE
+
 #: Prefix of the HTML input names, so e-form keys never collide with the page's own fields.
 PREFIX = "f_"
 
@@ -120,9 +122,11 @@ def raw_values(schema: Mapping[str, Any], post: Mapping[str, Any]) -> dict[str, 
 def parse_date(text: str) -> dt.date | None:
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            day = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        # 01/01/0001 or 31/12/9999 are typos, and overflow in date arithmetic downstream.
+        return day if MIN_DATE <= day <= MAX_DATE else None
     return None
 
 
@@ -177,6 +181,8 @@ def _check_value(spec: Mapping[str, Any], title: str, kind: str, raw: str) -> st
         if not re.fullmatch(r"-?\d+", raw):
             return _("“%(t)s” phải là số nguyên (chỉ gồm chữ số).") % {"t": title}
         number = int(raw)
+        if abs(number) > 2**53:  # beyond what JSON clients (JavaScript) read exactly
+            return _("“%(t)s” quá lớn.") % {"t": title}
         if "minimum" in spec and number < spec["minimum"]:
             return _("“%(t)s” phải từ %(n)s trở lên.") % {"t": title, "n": spec["minimum"]}
         if "maximum" in spec and number > spec["maximum"]:

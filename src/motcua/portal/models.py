@@ -120,3 +120,21 @@ class OneTimeCode(models.Model):
 
     def as_dict(self) -> dict[str, Any]:
         return {"destination": self.destination, "channel": self.channel}
+
+
+class Notification(models.Model):
+    """The applicant was notified of this dossier event (one row per event: re-runs of the
+    after-commit hook send nothing twice). `sent` counts the SMS/e-mail messages sent."""
+
+    # The id of the `dossiers.DossierEvent` (no foreign key: events are append-only and the
+    # test databases empty that table on their own).
+    event_id = models.BigIntegerField(unique=True)
+    sent = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thông báo cho người nộp")
+        verbose_name_plural = _("thông báo cho người nộp")
+
+    def __str__(self) -> str:
+        return f"event {self.event_id}: {self.sent}"

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.calendar.constants import LimitUnit
 from motcua.catalogue.constants import FeePer, OnlineLevel
@@ -219,27 +220,28 @@ def procedure_page(code: str, on: dt.date | None = None) -> ProcedurePage | None
 # ---------------------------------------------------------------------------------------------
 
 #: Plain words for each recorded action, as the applicant sees it in the history.
-ACTION_LABELS: dict[str, str] = {
-    "submit": "Nộp hồ sơ",
-    "intake_request_supplement": "Yêu cầu bổ sung trước khi tiếp nhận",
-    "intake_refuse": "Từ chối tiếp nhận hồ sơ",
-    "receive": "Tiếp nhận hồ sơ",
-    "assign": "Chuyển cán bộ xử lý",
-    "step_complete": "Hoàn thành một bước xử lý",
-    "consult_send": "Gửi lấy ý kiến cơ quan liên quan",
-    "consult_answer": "Nhận ý kiến cơ quan liên quan",
-    "transfer_send": "Chuyển liên thông đến cơ quan khác",
-    "transfer_return": "Nhận kết quả liên thông",
-    "request_supplement": "Yêu cầu bổ sung hồ sơ",
-    "supplement_complete": "Nhận đủ hồ sơ bổ sung",
-    "financial_obligation": "Thông báo nộp phí, lệ phí, nghĩa vụ tài chính",
-    "financial_paid": "Xác nhận đã nộp phí, nghĩa vụ tài chính",
-    "approve": "Đã có kết quả giải quyết",
-    "reject": "Từ chối giải quyết hồ sơ",
-    "apology": "Xin lỗi và hẹn lại ngày trả kết quả",
-    "return_result": "Trả kết quả",
-    "withdraw": "Rút hồ sơ",
-    "stop": "Dừng giải quyết hồ sơ",
+ACTION_LABELS: dict[str, Any] = {
+    "submit": gettext_lazy("Nộp hồ sơ"),
+    "intake_request_supplement": gettext_lazy("Yêu cầu bổ sung trước khi tiếp nhận"),
+    "intake_refuse": gettext_lazy("Từ chối tiếp nhận hồ sơ"),
+    "receive": gettext_lazy("Tiếp nhận hồ sơ"),
+    "assign": gettext_lazy("Chuyển cán bộ xử lý"),
+    "step_complete": gettext_lazy("Hoàn thành một bước xử lý"),
+    "consult_send": gettext_lazy("Gửi lấy ý kiến cơ quan liên quan"),
+    "consult_answer": gettext_lazy("Nhận ý kiến cơ quan liên quan"),
+    "transfer_send": gettext_lazy("Chuyển liên thông đến cơ quan khác"),
+    "transfer_return": gettext_lazy("Nhận kết quả liên thông"),
+    "request_supplement": gettext_lazy("Yêu cầu bổ sung hồ sơ"),
+    "supplement_complete": gettext_lazy("Nhận đủ hồ sơ bổ sung"),
+    "financial_obligation": gettext_lazy("Thông báo nộp phí, lệ phí, nghĩa vụ tài chính"),
+    "financial_paid": gettext_lazy("Xác nhận đã nộp phí, nghĩa vụ tài chính"),
+    "approve": gettext_lazy("Đã có kết quả giải quyết"),
+    "reject": gettext_lazy("Từ chối giải quyết hồ sơ"),
+    "apology": gettext_lazy("Xin lỗi và hẹn lại ngày trả kết quả"),
+    "return_result": gettext_lazy("Trả kết quả"),
+    "withdraw": gettext_lazy("Rút hồ sơ"),
+    "stop": gettext_lazy("Dừng giải quyết hồ sơ"),
+    "document_signed": gettext_lazy("Kết quả đã được ký số"),
 }
 
 
@@ -272,6 +274,8 @@ class DossierStatus:
     appointment: dt.datetime | None
     history: list[HistoryEntry]
     notices: list[Notice]
+    #: SHA-256 of the digitally signed result (motcua.signing.documents), when there is one.
+    signed_result_sha256: str = ""
 
 
 def mask_name(name: str) -> str:
@@ -348,6 +352,9 @@ def dossier_status(dossier: Dossier, *, with_events: bool = True) -> DossierStat
     events: list[DossierEvent] = []
     if with_events:
         events = list(dossier.events.filter(visible_to_applicant=True).order_by("seq"))
+    signed = (  # only a dossier with a `document_signed` event costs the query
+        signed_result(dossier) if any(e.action == "document_signed" for e in events) else None
+    )
     return DossierStatus(
         dossier=dossier,
         code=dossier.code or "",
@@ -359,8 +366,23 @@ def dossier_status(dossier: Dossier, *, with_events: bool = True) -> DossierStat
         submitted_at=dossier.submitted_at,
         received_at=dossier.received_at,
         appointment=dossier.effective_due_at,
-        history=[HistoryEntry(e.at, ACTION_LABELS.get(e.action, e.action)) for e in events],
+        history=[HistoryEntry(e.at, str(ACTION_LABELS.get(e.action, e.action))) for e in events],
         notices=_notices(dossier, events),
+        signed_result_sha256=signed.sha256 if signed is not None else "",
+    )
+
+
+def signed_result(dossier: Dossier) -> Any:
+    """The latest digitally signed result document of the dossier (`GeneratedDocument`), or
+    None. Signed copies are made by `motcua.signing.documents.generated_document_sign`."""
+    from motcua.documents.models import RESULT_KIND, GeneratedDocument
+
+    return (
+        GeneratedDocument.objects.filter(
+            dossier=dossier, kind=RESULT_KIND, signed_from__isnull=False
+        )
+        .order_by("-created_at", "-pk")
+        .first()
     )
 
 

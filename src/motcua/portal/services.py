@@ -34,7 +34,6 @@ from motcua.dossiers.models import Dossier
 from motcua.organisation.models import Unit
 from motcua.portal import eform, throttle, uploads
 from motcua.portal.constants import (
-    ALLOWED_CONTENT_TYPES,
     OTP_LENGTH,
     OTP_MAX_ATTEMPTS,
     OTP_MAX_SENDS,
@@ -195,37 +194,16 @@ def upload_store(
 ) -> Upload:
     """Store one citizen file privately after checking its size and its type BY CONTENT
     (PDF, JPEG, PNG magic bytes; the name and the browser's declared type are ignored)."""
-    limit = uploads.max_upload_bytes()
-    size = file.size or 0
-    if size > limit:
-        raise DomainError(
-            _("Tệp “%(name)s” quá lớn (%(size)s MB); tối đa %(max)s MB.")
-            % {
-                "name": file.name,
-                "size": f"{size / 1048576:.1f}",
-                "max": f"{limit / 1048576:g}",
-            }
-        )
-    if size == 0:
-        raise DomainError(_("Tệp “%(name)s” rỗng.") % {"name": file.name})
-    file.seek(0)
-    head = file.read(16)
-    content_type = uploads.sniff(head)
-    if content_type not in ALLOWED_CONTENT_TYPES:
-        raise DomainError(
-            _("Tệp “%(name)s” không phải PDF, JPEG hoặc PNG. Vui lòng chụp ảnh hoặc quét lại.")
-            % {"name": file.name}
-        )
-    digest = uploads.sha256_of(file)
+    checked = uploads.inspect_upload(file)  # size, type by content, SHA-256
     upload = Upload(
         submission=submission,
         dossier=dossier,
         component=component,
         purpose=purpose,
         original_name=(file.name or "")[-200:],
-        content_type=content_type,
-        size=size,
-        sha256=digest,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=user,
     )
     upload.file.save("upload", file, save=False)

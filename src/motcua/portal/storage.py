@@ -1,4 +1,5 @@
-"""Private file storage for citizen uploads: MEDIA_ROOT/private, no public URL."""
+"""Private file storage (citizen uploads, digitised components, the personal store):
+MEDIA_ROOT/private or an S3-compatible bucket, never a public URL."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.utils import timezone
 
 
@@ -29,8 +30,13 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Private files have no public URL.")
 
 
-def get_private_storage() -> PrivateStorage:
-    return PrivateStorage()
+def get_private_storage() -> Storage:
+    """The storage of private files: `settings.STORAGES["private"]` — `PrivateStorage` (local
+    disk) in the embedded default, `storage_s3.PrivateS3Storage` when `MOTCUA_STORAGE=s3` (see
+    docs/domain/digitisation.md). Without a "private" entry: the local `PrivateStorage`."""
+    if "private" not in settings.STORAGES:
+        return PrivateStorage()
+    return storages["private"]
 
 
 def upload_path(instance: Any, filename: str) -> str:

@@ -217,6 +217,14 @@ class CitizenLoginView(auth_views.LoginView):
     def get_default_redirect_url(self) -> str:
         return reverse("portal:my_dossiers")
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from motcua.accounts.oidc import is_configured
+
+        context = super().get_context_data(**kwargs)
+        context["oidc_enabled"] = is_configured()
+        context["oidc_failed"] = self.request.GET.get("dinh-danh") == "loi"
+        return context
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """At most `LOGIN_MAX_TRIES` sign-in attempts per client IP in 10 minutes."""
         ip = throttle.client_ip(request)
@@ -271,6 +279,8 @@ def _can_withdraw(dossier: Dossier) -> bool:
 
 @citizen_required
 def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    from motcua.payments.selectors import payment_context
+
     dossier = _own_dossier(request, pk)
     return render(
         request,
@@ -284,6 +294,7 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "can_withdraw": _can_withdraw(dossier),
             "withdraw_form": WithdrawForm(),
             "after_review": dossier.state == State.SUPPLEMENT_AFTER_REVIEW,
+            **payment_context(dossier),
         },
     )
 
@@ -500,6 +511,14 @@ def _store_files(
             )
         except DomainError as exc:
             errors.append(exc.message)
+    from motcua.digitisation.services import store_picks_attach  # reuse (QĐ 766 4.3)
+
+    errors += store_picks_attach(
+        user=request.user,  # type: ignore[arg-type]
+        submission=submission,
+        components=components,
+        data=request.POST,
+    )
     return errors
 
 
@@ -541,4 +560,19 @@ def upload_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@citizen_required
+def my_dossier_result(request: HttpRequest, pk: int) -> HttpResponse:
+    """The digitally signed result of one's own dossier (PDF); 404 when there is none."""
+    dossier = _own_dossier(request, pk)
+    signed = selectors.signed_result(dossier)
+    if signed is None:
+        raise Http404(_("Hồ sơ chưa có kết quả điện tử đã ký số."))
+    with signed.file.open("rb") as fh:
+        response = HttpResponse(fh.read(), content_type="application/pdf")
+    name = f"ket-qua-{dossier.code or dossier.pk}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalogue.models import Procedure
+from motcua.core.validators import plausible_date
 from motcua.reform.constants import (
     ActivityKind,
     PeriodConvention,
@@ -26,7 +27,9 @@ DATE_INPUT = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
 
 class PlanForm(forms.Form):
     number = forms.CharField(label=_("Số, ký hiệu"), max_length=40, help_text="15/KH-UBND")
-    issued_on = forms.DateField(label=_("Ngày ban hành"), widget=DATE_INPUT)
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"), widget=DATE_INPUT, validators=[plausible_date]
+    )
     title = forms.CharField(label=_("Trích yếu"), max_length=400)
     area = forms.ChoiceField(label=_("Lĩnh vực CCHC"), choices=ReformArea.choices)
 
@@ -36,19 +39,23 @@ class TaskForm(forms.Form):
     owner_text = forms.CharField(
         label=_("Người, bộ phận thực hiện"), max_length=200, required=False
     )
-    deadline = forms.DateField(label=_("Thời hạn"), widget=DATE_INPUT)
+    deadline = forms.DateField(label=_("Thời hạn"), widget=DATE_INPUT, validators=[plausible_date])
 
 
 class TaskStatusForm(forms.Form):
     task = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Tình trạng"), choices=TaskStatus.choices)
-    done_on = forms.DateField(label=_("Ngày hoàn thành"), required=False, widget=DATE_INPUT)
+    done_on = forms.DateField(
+        label=_("Ngày hoàn thành"), required=False, widget=DATE_INPUT, validators=[plausible_date]
+    )
     evidence = forms.CharField(label=_("Kết quả, sản phẩm"), required=False, max_length=2000)
 
 
 class ReviewForm(forms.Form):
     period = forms.CharField(label=_("Kỳ rà soát"), max_length=20, help_text="2023")
-    reviewed_on = forms.DateField(label=_("Ngày rà soát"), widget=DATE_INPUT)
+    reviewed_on = forms.DateField(
+        label=_("Ngày rà soát"), widget=DATE_INPUT, validators=[plausible_date]
+    )
     procedure = forms.ModelChoiceField(
         label=_("Thủ tục trong danh mục"), queryset=Procedure.objects.all(), required=False
     )
@@ -65,7 +72,7 @@ class ReviewStatusForm(forms.Form):
 
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại hoạt động"), choices=ActivityKind.choices)
-    held_on = forms.DateField(label=_("Ngày"), widget=DATE_INPUT)
+    held_on = forms.DateField(label=_("Ngày"), widget=DATE_INPUT, validators=[plausible_date])
     title = forms.CharField(label=_("Nội dung"), max_length=400)
     count = forms.IntegerField(label=_("Số lượng"), min_value=1, initial=1)
     participants = forms.IntegerField(label=_("Số người tham gia"), min_value=0, required=False)

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.validators import plausible_date
 from motcua.organisation.models import Unit
 from motcua.reports.constants import Policy
 
@@ -19,11 +20,13 @@ class Bieu06Form(forms.Form):
     date_from = forms.DateField(
         label=_("Từ ngày"),
         input_formats=DATE_INPUT,
+        validators=[plausible_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
     )
     date_to = forms.DateField(
         label=_("Đến ngày"),
         input_formats=DATE_INPUT,
+        validators=[plausible_date],
         widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
     )
     policy = forms.ChoiceField(label=_("Cách tính"), choices=Policy.choices, required=False)

@@ -98,6 +98,7 @@ def test_saving_draft_with_steps_over_limit_shows_vietnamese_error(
         **_management("components", 0),
         **_management("fee_rules", 0),
         **_management("steps", 2),
+        **_management("result_templates", 0),
         "steps-0-order": "1",
         "steps-0-name": "Thẩm định",
         "steps-0-role": "specialist",
@@ -118,3 +119,47 @@ def test_saving_draft_with_steps_over_limit_shows_vietnamese_error(
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert second.steps.count() == 2
+
+
+def test_result_template_uploaded_with_the_draft_version(
+    admin_client: Client, drafts: tuple[ProcedureVersion, ProcedureVersion], settings, tmp_path
+) -> None:
+    """The DOCX result template is uploaded on the version's page; its fields are recorded."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    from motcua.documents import samples
+
+    _, second = drafts
+    page = admin_client.get(f"/quan-tri/catalogue/procedureversion/{second.pk}/change/")
+    assert "result_templates-TOTAL_FORMS" in page.content.decode()
+    sample = samples.SAMPLES[0]
+    data = {
+        "procedure": str(second.procedure_id),
+        "number": "2",
+        "valid_from": "2025-07-01",
+        "valid_to": "",
+        "time_limit_amount": "3",
+        "time_limit_unit": "working_days",
+        "verification_extra_amount": "",
+        "time_limit_text": "",
+        "online_level": "partial",
+        "legal_basis": "",
+        "sources": "",
+        "fee_text": "",
+        "eform_schema": "{}",
+        **_management("components", 0),
+        **_management("fee_rules", 0),
+        **_management("steps", 0),
+        **_management("result_templates", 1),
+        "result_templates-0-name": sample.name,
+        "result_templates-0-file": SimpleUploadedFile(
+            sample.filename, samples.sample_path(sample).read_bytes()
+        ),
+    }
+    second.steps.all().delete()
+    response = admin_client.post(f"/quan-tri/catalogue/procedureversion/{second.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    template = second.result_templates.get()
+    assert template.sha256 and "ma_ho_so" in template.required_fields
+    assert template.uploaded_by is not None

@@ -133,7 +133,7 @@ def test_applicant_downloads_it_and_the_lookup_shows_its_hash(world: Any):
     assert copy.sha256 in page
     download = owner.get(f"/cong-dan/ho-so/{world.dossier.pk}/ket-qua.pdf")
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert download.content.startswith(b"%PDF")
     world.dossier.refresh_from_db()
     lookup = Client().post(
         "/tra-cuu/", {"ma": world.dossier.code, "secret": world.dossier.lookup_secret}

@@ -26,6 +26,11 @@ class Command(BaseCommand):
                 summary = import_dossiers(handle, source=path.name)
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {path}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"Tệp {path} không phải văn bản UTF-8 (byte lạ ở vị trí {exc.start}); "
+                "hãy lưu lại tệp với mã hóa UTF-8."
+            ) from exc
         except ValidationReport as report:
             raise CommandError(report.message) from report
         self.stdout.write(str(summary))
