@@ -1218,6 +1218,44 @@ def dossier_stop(
 # --------------------------------------------------------------------------------------------
 
 
+def _record_fact(
+    dossier: Dossier | int,
+    *,
+    user: User,
+    kind: EventKind,
+    role: str,
+    refused: str,
+    draft_refused: str,
+    payload: dict[str, Any],
+    note: str,
+    at: dt.datetime | None,
+    expected_version: int | None = None,
+    visible_to_applicant: bool,
+) -> DossierEvent:
+    """Append one event that records a fact about the dossier without changing its state
+    (`EventKind`): the user must hold `role` in the receiving or the current unit, and a draft
+    has no such facts. One transaction, the row locked, like every transition."""
+    from motcua.organisation.selectors import user_has_role
+
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        if not (user_has_role(user, d.unit, role) or user_has_role(user, d.current_unit, role)):
+            raise PermissionDenied(refused)
+        if d.state == State.DRAFT:
+            raise DomainError(draft_refused)
+        return _record(
+            d,
+            action=kind.value,
+            user=user,
+            at=at,
+            from_state=d.state,
+            note=note,
+            payload=payload,
+            visible_to_applicant=visible_to_applicant,
+        )
+
+
 def dossier_component_digitised(
     *,
     dossier: Dossier | int,
@@ -1232,30 +1270,19 @@ def dossier_component_digitised(
     in the same transaction). The state does not change; one event is appended, not shown to
     the applicant. Only a receiver (Một cửa) of the receiving or the current unit may do it;
     a draft cannot be digitised."""
-    from motcua.organisation.selectors import user_has_role
-
-    at = _now(at)
-    with transaction.atomic():
-        d = _lock(dossier, expected_version)
-        if not (
-            user_has_role(user, d.unit, Role.RECEIVER)
-            or user_has_role(user, d.current_unit, Role.RECEIVER)
-        ):
-            raise PermissionDenied(
-                _("Chỉ cán bộ tiếp nhận (Một cửa) của đơn vị được số hóa hồ sơ này.")
-            )
-        if d.state == State.DRAFT:
-            raise DomainError(_("Hồ sơ nháp chưa được số hóa."))
-        return _record(
-            d,
-            action=EventKind.COMPONENT_DIGITISED.value,
-            user=user,
-            at=at,
-            from_state=d.state,
-            note=note,
-            payload=payload,
-            visible_to_applicant=False,
-        )
+    return _record_fact(
+        dossier,
+        user=user,
+        kind=EventKind.COMPONENT_DIGITISED,
+        role=Role.RECEIVER,
+        refused=_("Chỉ cán bộ tiếp nhận (Một cửa) của đơn vị được số hóa hồ sơ này."),
+        draft_refused=_("Hồ sơ nháp chưa được số hóa."),
+        payload=payload,
+        note=note,
+        at=at,
+        expected_version=expected_version,
+        visible_to_applicant=False,
+    )
 
 
 def dossier_document_signed(
@@ -1270,28 +1297,18 @@ def dossier_document_signed(
     2023 art. 22–23; NĐ 30/2020 for the stamp; `motcua.signing.documents` stores the signed
     file in the same transaction). The state does not change; the applicant sees the event.
     Only a leader of the receiving or the current unit may sign; a draft has nothing to sign."""
-    from motcua.organisation.selectors import user_has_role
-
-    at = _now(at)
-    with transaction.atomic():
-        d = _lock(dossier, None)
-        if not (
-            user_has_role(user, d.unit, Role.LEADER)
-            or user_has_role(user, d.current_unit, Role.LEADER)
-        ):
-            raise PermissionDenied(_("Chỉ lãnh đạo của đơn vị được ký số văn bản của hồ sơ này."))
-        if d.state == State.DRAFT:
-            raise DomainError(_("Hồ sơ nháp chưa có văn bản để ký."))
-        return _record(
-            d,
-            action=EventKind.DOCUMENT_SIGNED.value,
-            user=user,
-            at=at,
-            from_state=d.state,
-            note=note,
-            payload=payload,
-            visible_to_applicant=True,
-        )
+    return _record_fact(
+        dossier,
+        user=user,
+        kind=EventKind.DOCUMENT_SIGNED,
+        role=Role.LEADER,
+        refused=_("Chỉ lãnh đạo của đơn vị được ký số văn bản của hồ sơ này."),
+        draft_refused=_("Hồ sơ nháp chưa có văn bản để ký."),
+        payload=payload,
+        note=note,
+        at=at,
+        visible_to_applicant=True,
+    )
 
 
 __all__ = [
