@@ -33,11 +33,19 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every test under e2e/ carries the `e2e` marker (`pytest -m e2e` / `-m "not e2e"`)."""
+    """Every test under e2e/ carries the `e2e` marker (`pytest -m e2e` / `-m "not e2e"`), and
+    the browser tests run LAST: Playwright's sync API keeps an asyncio loop running in the main
+    thread while the session-wide browser lives, which would make `asyncio.run()` (pyHanko's
+    signing) fail and Django's async-safety check pass wrongly in every test run after them."""
     root = Path(__file__).resolve().parent
+    browser_tests = []
     for item in items:
         if root in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            browser_tests.append(item)
+    if browser_tests:
+        chosen = set(browser_tests)
+        items[:] = [item for item in items if item not in chosen] + browser_tests
 
 
 @pytest.fixture(scope="session")
