@@ -7,7 +7,7 @@ ancestor's, else the default (Mon–Fri, 07:30–11:30 and 13:30–17:00).
 
 Calendars are cached per process, keyed by a cheap version of the tables (row count and the
 latest `updated_at` of overrides and schedules) and the settings that shape them, so an edit
-anywhere is seen by the next call (two aggregate queries per call; none inside the calendar).
+anywhere is seen by the next call (one aggregate query per call; none inside the calendar).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db import connections, router
+from django.db.models import Q
 from django.utils import timezone
 
 from motcua.calendar.constants import LimitUnit
@@ -77,9 +78,18 @@ def ancestor_codes(unit: Unit) -> list[str]:
 
 
 def _version() -> tuple[Any, ...]:
-    overrides = CalendarOverride.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    schedules = WorkingSchedule.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return (overrides["n"], overrides["last"], schedules["n"], schedules["last"])
+    """(count, latest updated_at) of the overrides and of the schedules, in one query."""
+    connection = connections[router.db_for_read(CalendarOverride)]
+    qn = connection.ops.quote_name
+    parts = []
+    for model in (CalendarOverride, WorkingSchedule):
+        column = model._meta.get_field("updated_at").column or "updated_at"
+        table, stamp = qn(model._meta.db_table), qn(column)
+        parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({stamp}) FROM {table})"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        row = cursor.fetchone()
+    return tuple(row)
 
 
 def sessions_from_json(raw: Iterable[Any]) -> tuple[Session, ...]:

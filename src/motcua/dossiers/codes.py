@@ -6,8 +6,9 @@
 - Tracking ledger number (sổ theo dõi hồ sơ), TT01/2018 art. 10 (DOMAIN.md §1.11): numbered
   continuously from 1 through the year, per unit.
 
-Both counters are rows locked with ``SELECT … FOR UPDATE`` and must be taken inside the
-receipt transaction: a rolled-back receipt gives its number back, so there are no gaps.
+Both counters are rows incremented by one ``UPDATE … RETURNING`` (which locks the row until the
+transaction ends) and must be taken inside the receipt transaction: a rolled-back receipt gives
+its number back, so there are no gaps.
 """
 
 from __future__ import annotations
@@ -32,13 +33,52 @@ def _take(model: type[C], **keys: object) -> int:
     """Increment and return the counter row identified by `keys`, creating it race-safely."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("Counters must be taken inside the receipt transaction.")
-    # get_or_create retries the get on IntegrityError (a concurrent insert of the same row).
+    taken = _increment(model, keys)
+    if taken is not None:
+        return taken
+    # First number of the day/year: create the row. get_or_create retries the get on
+    # IntegrityError (a concurrent insert of the same row).
     manager: models.Manager[C] = model.objects
     manager.get_or_create(**keys)  # type: ignore[arg-type]
-    counter = manager.select_for_update().get(**keys)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    taken = _increment(model, keys)
+    if taken is None:  # pragma: no cover - the row exists now
+        raise RuntimeError(f"Counter row {model.__name__} {keys} vanished.")
+    return taken
+
+
+def _increment(model: type[C], keys: dict[str, object]) -> int | None:
+    """``UPDATE … SET last = last + 1 … RETURNING last``: one statement, the row locked until
+    the transaction ends (like ``SELECT … FOR UPDATE``); None when the row does not exist."""
+    connection = transaction.get_connection()
+    returning = connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and connection.features.can_return_columns_from_insert
+    )  # UPDATE … RETURNING: PostgreSQL, SQLite ≥ 3.35
+    if not returning:  # other databases, old SQLite
+        manager: models.Manager[C] = model.objects
+        counter = manager.select_for_update().filter(**keys).first()
+        if counter is None:
+            return None
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        return counter.last
+    qn = connection.ops.quote_name
+    meta = model._meta
+    where, params = [], []
+    for name, value in keys.items():
+        field = meta.get_field(name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        where.append(f"{qn(field.column)} = %s")  # type: ignore[union-attr]
+        params.append(field.get_db_prep_value(value, connection))  # type: ignore[union-attr]
+    last = qn(meta.get_field("last").column)
+    sql = (
+        f"UPDATE {qn(meta.db_table)} SET {last} = {last} + 1 "
+        f"WHERE {' AND '.join(where)} RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def format_code(prefix: str, day: dt.date, number: int) -> str:

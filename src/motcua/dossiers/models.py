@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Channel, RuleSet, State
@@ -92,6 +93,8 @@ class Dossier(models.Model):
             models.Index(fields=["assignee", "state", "due_at", "id"], name="dossier_assignee"),
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
             models.Index(fields=["unit", "closed_at"], name="dossier_unit_closed"),
+            # The portal's look-up compares codes case-insensitively (`code__iexact`).
+            models.Index(Upper("code"), name="dossier_code_upper"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import partial
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -150,6 +151,40 @@ def _calendar(unit: Unit) -> WorkCalendar:
     return calendar_for_unit(unit)
 
 
+def _remember_tail(dossier: Dossier, event: DossierEvent) -> None:
+    """Keep the chain's last (seq, hash) on the instance for the next action of the same
+    transaction (e.g. receive right after create at the counter), with the after-commit
+    hand-off that `tasks.schedule` has just registered for the event."""
+    pending = transaction.get_connection().run_on_commit
+    handoff = pending[-1][1] if pending else None
+    if (
+        isinstance(handoff, partial)
+        and handoff.func is tasks._enqueue
+        and handoff.args == (event.pk,)
+    ):
+        dossier._chain_tail = (event.seq, event.hash, handoff)  # type: ignore[attr-defined]
+    else:
+        dossier.__dict__.pop("_chain_tail", None)
+
+
+def _known_tail(dossier: Dossier) -> tuple[int, str] | None:
+    """The (seq, hash) this transaction wrote last for `dossier`, if certainly still valid: the
+    instance's version is that event's, and that very hand-off is still pending on the
+    connection — Django drops the callbacks of a rolled-back savepoint or transaction and runs
+    them all at the commit, so the event was written by the current transaction and not rolled
+    back (an identity check: ids can be reused after a rollback on SQLite)."""
+    tail = getattr(dossier, "_chain_tail", None)
+    if tail is None:
+        return None
+    seq, digest, handoff = tail
+    if seq != dossier.version:
+        return None
+    pending = transaction.get_connection().run_on_commit
+    if not any(func is handoff for _sids, func, _robust in reversed(pending)):
+        return None
+    return seq, digest
+
+
 def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
     pk = dossier.pk if isinstance(dossier, Dossier) else dossier
     try:
@@ -160,6 +195,21 @@ def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
         raise ConcurrentChange(
             _("Hồ sơ vừa được người khác thay đổi. Vui lòng tải lại trang trước khi thao tác.")
         )
+    if isinstance(dossier, Dossier) and dossier.version == locked.version:
+        tail = getattr(dossier, "_chain_tail", None)
+        if tail is not None and _known_tail(dossier) is not None:
+            # Written by this same open transaction (e.g. created then received at the
+            # counter): keep the chain's tail and the (published, frozen) procedure version.
+            locked._chain_tail = tail  # type: ignore[attr-defined]
+            field = Dossier._meta.get_field("procedure_version")
+            if (
+                field.is_cached(dossier)
+                and dossier.procedure_version_id == locked.procedure_version_id
+            ):
+                locked.procedure_version = dossier.procedure_version
+    if locked.unit_id == locked.current_unit_id:
+        # The same row: load it once (check_transition, the calendar, codes, the event unit).
+        locked.current_unit = locked.unit
     return locked
 
 
@@ -176,11 +226,20 @@ def _record(
     payload: dict[str, Any] | None = None,
     visible_to_applicant: bool = True,
 ) -> DossierEvent:
-    """Bump the version, save the dossier and append its one event; schedule side effects."""
+    """Bump the version, save the dossier and append its one event; schedule side effects.
+
+    A dossier not yet in the database is inserted here (its first event needs no read)."""
+    inserted = dossier.pk is None
+    tail = None if inserted else _known_tail(dossier)
     dossier.version += 1
     dossier.save()
-    last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
-    last_seq, last_hash = last or (0, "")
+    if inserted:
+        last_seq, last_hash = 0, ""
+    elif tail is not None:
+        last_seq, last_hash = tail
+    else:
+        last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
+        last_seq, last_hash = last or (0, "")
     event = DossierEvent(
         dossier=dossier,
         seq=last_seq + 1,
@@ -198,6 +257,7 @@ def _record(
     event.seal(last_hash)  # tamper-evident chain (dossiers.hashchain)
     event.save()
     tasks.schedule(event.pk)
+    _remember_tail(dossier, event)
     return event
 
 
@@ -306,13 +366,18 @@ def _tick_components(dossier: Dossier, provided_component_ids: Iterable[int] | N
 
 
 def _missing_required(dossier: Dossier) -> list[str]:
-    required = {c.pk: c.name for c in dossier.procedure_version.components.filter(required=True)}
-    provided = set(
-        dossier.components.filter(provided=True, component__isnull=False).values_list(
-            "component_id", flat=True
-        )
+    """Names of the version's required components not ticked as provided (one query)."""
+    from motcua.catalogue.models import Component
+
+    provided = DossierComponent.objects.filter(
+        dossier=dossier, provided=True, component__isnull=False
+    ).values("component_id")
+    return list(
+        Component.objects.filter(version_id=dossier.procedure_version_id, required=True)
+        .exclude(pk__in=provided)
+        .order_by("order", "pk")  # one version: its catalogue order, without joining it
+        .values_list("name", flat=True)
     )
-    return [name for pk, name in required.items() if pk not in provided]
 
 
 def _reasons_text(reasons: str | Iterable[str]) -> tuple[str, list[str]]:
@@ -332,6 +397,7 @@ def _version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion:
             _("Thủ tục “%(name)s” không có phiên bản đang có hiệu lực ngày %(date)s.")
             % {"name": procedure.name, "date": on.strftime("%d/%m/%Y")}
         )
+    version.procedure = procedure  # the row just filtered on: no second read
     return version
 
 
@@ -374,14 +440,20 @@ def _new_dossier(
     )
 
 
-def _create_components(
-    dossier: Dossier, version: ProcedureVersion, provided_component_ids: Iterable[int]
-) -> list[str]:
+def _catalogue_components(
+    version: ProcedureVersion, provided_component_ids: Iterable[int]
+) -> tuple[list[Any], set[int], list[str]]:
+    """The version's components, the provided ids (all known, else `DomainError`) and the
+    names of the required ones missing."""
     provided = set(provided_component_ids)
     catalogue = list(version.components.order_by("order"))
     unknown = provided - {c.pk for c in catalogue}
     if unknown:
         raise DomainError(_("Thành phần hồ sơ không thuộc thủ tục: %(ids)s.") % {"ids": unknown})
+    return catalogue, provided, [c.name for c in catalogue if c.required and c.pk not in provided]
+
+
+def _insert_components(dossier: Dossier, catalogue: list[Any], provided: set[int]) -> None:
     DossierComponent.objects.bulk_create(
         DossierComponent(
             dossier=dossier,
@@ -393,7 +465,14 @@ def _create_components(
         )
         for c in catalogue
     )
-    return [c.name for c in catalogue if c.required and c.pk not in provided]
+
+
+def _create_components(
+    dossier: Dossier, version: ProcedureVersion, provided_component_ids: Iterable[int]
+) -> list[str]:
+    catalogue, provided, missing = _catalogue_components(version, provided_component_ids)
+    _insert_components(dossier, catalogue, provided)
+    return missing
 
 
 # --------------------------------------------------------------------------------------------
@@ -455,9 +534,8 @@ def dossier_create_at_counter(
             needs_verification=needs_verification,
         )
         transition = check_transition(dossier, Action.SUBMIT, user)
-        dossier.save()
-        missing = _create_components(dossier, version, provided_component_ids)
-        _apply(
+        catalogue, provided, missing = _catalogue_components(version, provided_component_ids)
+        _apply(  # inserts the dossier directly in its submitted state, with its first event
             dossier,
             transition,
             user=user,
@@ -465,6 +543,7 @@ def dossier_create_at_counter(
             note=note,
             payload={"channel": channel.value, "version": version.pk, "missing": missing},
         )
+        _insert_components(dossier, catalogue, provided)
     return dossier
 
 
@@ -652,22 +731,25 @@ def dossier_receive(
         day = local_date(at)
         d.received_at = at
         d.rule_set = rule_set_for(day)
-        d.code = codes.next_dossier_code(d.unit, day)
-        d.ledger_year = day.year
-        d.ledger_number = codes.next_ledger_number(d.unit, day.year)
         d.lookup_secret = codes.new_lookup_secret()
         d.clock_started_at = online_clock_start(d, calendar, at)
         result = compute_due(
             d.procedure_version, calendar, d.clock_started_at, verify=d.needs_verification
         )
         d.due_at = result.due_at
+        step = _enter_step(d, _first_step(d.procedure_version), calendar, at)
+        # The counters last: their rows stay locked until the commit, and the unit's other
+        # receipts wait for them.
+        d.code = codes.next_dossier_code(d.unit, day)
+        d.ledger_year = day.year
+        d.ledger_number = codes.next_ledger_number(d.unit, day.year)
         payload: dict[str, Any] = {
             "code": d.code,
             "ledger": [d.ledger_year, d.ledger_number],
             "clock_started_at": d.clock_started_at.isoformat(),
             **_due_payload(result),
         }
-        payload.update(_enter_step(d, _first_step(d.procedure_version), calendar, at))
+        payload.update(step)
         _apply(d, transition, user=user, at=at, note=note, payload=payload)
     return d
 

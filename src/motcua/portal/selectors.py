@@ -351,7 +351,11 @@ def dossier_status(dossier: Dossier, *, with_events: bool = True) -> DossierStat
     (`with_events=False` for lists: no history, no notices, no extra query)."""
     events: list[DossierEvent] = []
     if with_events:
-        events = list(dossier.events.filter(visible_to_applicant=True).order_by("seq"))
+        events = list(
+            dossier.events.filter(visible_to_applicant=True)
+            .only("id", "dossier", "at", "action", "note", "payload")  # history and notices
+            .order_by("seq")
+        )
     signed = (  # only a dossier with a `document_signed` event costs the query
         signed_result(dossier) if any(e.action == "document_signed" for e in events) else None
     )
@@ -396,6 +400,15 @@ def normalise_secret(secret: str) -> str:
 
 _NO_SECRET = b"\x00" * 6  # never equal to a real secret (letters and digits only)
 
+#: Every column of the dossier, and of its related rows only the names the status shows (the
+#: look-up is the busiest public page; other columns load on first access if ever needed).
+_LOOKUP_COLUMNS = (
+    *(f.name for f in Dossier._meta.concrete_fields),
+    "procedure_version__procedure__name",
+    "unit__name",
+    "current_unit__name",
+)
+
 
 def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
     """The dossier whose code AND look-up secret (printed on the receipt) both match; never by
@@ -404,11 +417,16 @@ def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
     secret = normalise_secret(secret)
     if not code or not secret:
         return None
-    dossier = (
+    # Codes are unique, so this is one row (case variants aside: the lowest id wins, as with
+    # `.first()`); no ORDER BY … LIMIT, which can lead the planner to walk the primary key
+    # instead of the `dossier_code_upper` index.
+    matches = list(
         Dossier.objects.select_related("procedure_version__procedure", "unit", "current_unit")
+        .only(*_LOOKUP_COLUMNS)
         .filter(code__iexact=code)
-        .first()
+        .order_by()
     )
+    dossier = min(matches, key=lambda d: d.pk) if matches else None
     if dossier is None or not dossier.lookup_secret:
         # Compare anyway, so an unknown code costs the same time as a wrong secret.
         hmac.compare_digest(secret.encode(), _NO_SECRET)
