@@ -41,6 +41,7 @@ from motcua.dossiers.transitions import TRANSITIONS, Action, FormKind, form_numb
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
 from motcua.organisation.selectors import units_for_role, user_has_role, visible_unit_ids
+from motcua.signing.documents import may_sign
 
 audit = logging.getLogger("motcua.audit")
 
@@ -383,8 +384,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "print_now": request.GET.get("in", ""),
         "slug_of": {k.value: v for k, v in SLUG_OF.items()},
         "user_can_act": user_has_role(user, dossier.current_unit),
-        "user_can_sign": user_has_role(user, dossier.unit, Role.LEADER)
-        or user_has_role(user, dossier.current_unit, Role.LEADER),
+        "user_can_sign": may_sign(user, dossier),
     }
 
 

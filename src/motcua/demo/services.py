@@ -356,16 +356,13 @@ def step_signing(ctx: DemoContext) -> str:
 def _signed_demo_result(ctx: DemoContext) -> str:
     """The sample result templates, and the returned demo dossier's result generated from its
     approval and signed by the demo leader with the agency seal (idempotent)."""
-    import io
-
-    from django.core.management import call_command
-
     from motcua.documents.generation import generate_for_event
     from motcua.documents.models import RESULT_KIND, DocumentFormat, GeneratedDocument
+    from motcua.documents.services import result_templates_load_samples
     from motcua.dossiers.models import Dossier
     from motcua.signing.documents import generated_document_sign
 
-    call_command("result_templates", "load-samples", stdout=io.StringIO())
+    result_templates_load_samples()
     dossier = Dossier.objects.filter(unit__code=TAI_SON_2025_CODE, data__demo="returned").first()
     leader = User.objects.filter(username="taison.lanhdao").first()
     approval = dossier.events.filter(action="approve").first() if dossier else None

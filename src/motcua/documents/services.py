@@ -381,3 +381,38 @@ def document_store(
         document.file.delete(save=False)
         return GeneratedDocument.objects.get(event=event, kind=kind, format=format)
     return document
+
+
+def result_templates_load_samples() -> list[tuple[str, str]]:
+    """Record the sample result templates (documents/data/result_templates/) for the versions in
+    force of the starter-catalogue procedures they belong to; idempotent (a template with the
+    same SHA-256 for a version is not added twice). Returns (outcome, message) per sample, the
+    outcome being "loaded", "exists" or "skipped"."""
+    from motcua.catalogue.models import Procedure
+    from motcua.catalogue.selectors import version_in_force
+    from motcua.documents import samples
+
+    today = timezone.localdate()
+    report: list[tuple[str, str]] = []
+    for sample in samples.SAMPLES:
+        procedure = Procedure.objects.filter(code=sample.procedure_code).first()
+        version = version_in_force(procedure, today) if procedure else None
+        if version is None:
+            report.append(
+                (
+                    "skipped",
+                    f"Bỏ qua {sample.filename}: chưa có thủ tục {sample.procedure_code} "
+                    "đang có hiệu lực (chạy `motcua catalogue load-starter` trước).",
+                )
+            )
+            continue
+        content = samples.sample_path(sample).read_bytes()
+        digest = hashlib.sha256(content).hexdigest()
+        if ResultTemplate.objects.filter(procedure_version=version, sha256=digest).exists():
+            report.append(("exists", f"Đã có: {sample.name} ({version})."))
+            continue
+        result_template_create(
+            procedure_version=version, name=sample.name, content=content, user=None
+        )
+        report.append(("loaded", f"Đã nạp: {sample.name} ({version})."))
+    return report

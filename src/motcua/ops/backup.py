@@ -48,7 +48,7 @@ SENTINELS = ("accounts.User", "organisation.Unit", "dossiers.Dossier", "dossiers
 
 
 class BackupError(Exception):
-    pass
+    """A backup or restore that cannot go on (its message says why, in Vietnamese)."""
 
 
 def _sha256(path: Path) -> str:

@@ -22,6 +22,7 @@ from motcua.core.errors import DomainError, PermissionDenied
 from motcua.documents.models import DocumentFormat, GeneratedDocument
 from motcua.documents.services import document_store
 from motcua.dossiers import services as dossier_services
+from motcua.dossiers.models import Dossier
 from motcua.organisation.constants import Role
 from motcua.organisation.selectors import user_has_role
 from motcua.signing.services import SEAL_BOX, pdf_sha256, sign_pdf
@@ -30,6 +31,14 @@ from motcua.signing.signers import SignerUnavailable, signer_from_settings
 logger = logging.getLogger(__name__)
 
 SIGN_REASON = "Phê duyệt kết quả giải quyết thủ tục hành chính"
+
+
+def may_sign(user: User, dossier: Dossier) -> bool:
+    """A leader of the dossier's receiving or current unit signs its documents (the same rule
+    `dossiers.services.dossier_document_signed` enforces when the event is recorded)."""
+    return user_has_role(user, dossier.unit, Role.LEADER) or user_has_role(
+        user, dossier.current_unit, Role.LEADER
+    )
 
 
 def generated_document_sign(
@@ -47,10 +56,7 @@ def generated_document_sign(
     if existing is not None:
         return existing
     dossier = document.dossier
-    if not (
-        user_has_role(user, dossier.unit, Role.LEADER)
-        or user_has_role(user, dossier.current_unit, Role.LEADER)
-    ):
+    if not may_sign(user, dossier):  # before any signing work
         raise PermissionDenied(_("Chỉ lãnh đạo của đơn vị được ký số văn bản của hồ sơ này."))
     with document.file.open("rb") as fh:
         original = fh.read()

@@ -149,7 +149,7 @@ def _handler(state: Receiver) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
 
         def log_message(self, *args: Any) -> None:
-            pass
+            """Keep the test output free of the server's access log."""
 
     return Handler
 

@@ -301,7 +301,7 @@ def stub() -> Iterator[dict[str, Any]]:
             self._json(200, {"items": state["items"]})
 
         def log_message(self, *args: Any) -> None:
-            pass
+            """Keep the test output free of the server's access log."""
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state["url"] = f"http://127.0.0.1:{server.server_address[1]}/api/dvcqg/"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -39,10 +40,7 @@ def world(db: None, settings: Any, tmp_path: Path, key_files: Any, vietnamese_pd
         "SIGNING_TRUST_ROOTS": [str(key_files["root"])],
     }
 
-    class World:
-        pass
-
-    w = World()
+    w = SimpleNamespace()
     w.unit = UnitFactory(name="Xã Tái Sơn")
     w.other_unit = UnitFactory(name="Xã Bên Kia")
     w.receiver = UserFactory()

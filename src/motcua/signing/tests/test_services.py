@@ -26,6 +26,8 @@ from motcua.signing.testca import IssuedIdentity, TestCA
 from motcua.signing.tests.conftest import AGENCY, LEADER, blank_pdf, tamper
 
 PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"
+# The independent verifier is Debian's poppler-utils; `.ci/run` installs it, so CI always runs
+# these checks. Only a developer machine without the package skips them, and says so.
 needs_pdfsig = pytest.mark.skipif(
     not Path(PDFSIG).is_file(),
     reason="pdfsig (Debian poppler-utils) is not installed: independent check skipped",

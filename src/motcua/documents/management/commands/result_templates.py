@@ -5,17 +5,11 @@ already recorded with the same SHA-256 for a version is not added again."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils import timezone
 
-from motcua.catalogue.models import Procedure
-from motcua.catalogue.selectors import version_in_force
-from motcua.documents import samples
-from motcua.documents.models import ResultTemplate
-from motcua.documents.services import result_template_create
+from motcua.documents.services import result_templates_load_samples
 
 
 class Command(BaseCommand):
@@ -26,22 +20,5 @@ class Command(BaseCommand):
         sub.add_parser("load-samples", help="Nạp các mẫu ví dụ (trích lục khai sinh, …)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
-        for sample in samples.SAMPLES:
-            procedure = Procedure.objects.filter(code=sample.procedure_code).first()
-            version = version_in_force(procedure, today) if procedure else None
-            if version is None:
-                self.stdout.write(
-                    f"Bỏ qua {sample.filename}: chưa có thủ tục {sample.procedure_code} "
-                    "đang có hiệu lực (chạy `motcua catalogue load-starter` trước)."
-                )
-                continue
-            content = samples.sample_path(sample).read_bytes()
-            digest = hashlib.sha256(content).hexdigest()
-            if ResultTemplate.objects.filter(procedure_version=version, sha256=digest).exists():
-                self.stdout.write(f"Đã có: {sample.name} ({version}).")
-                continue
-            result_template_create(
-                procedure_version=version, name=sample.name, content=content, user=None
-            )
-            self.stdout.write(self.style.SUCCESS(f"Đã nạp: {sample.name} ({version})."))
+        for outcome, message in result_templates_load_samples():
+            self.stdout.write(self.style.SUCCESS(message) if outcome == "loaded" else message)
