@@ -21,7 +21,6 @@ from django.core.wsgi import get_wsgi_application
 
 application = get_wsgi_application()
 
-from django.db import transaction  # noqa: E402
 from django.http import HttpRequest, HttpResponse, JsonResponse  # noqa: E402
 from django.urls import include, path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
@@ -57,19 +56,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     n = int(request.GET.get("u", "0")) % UNITS
     unit = world["units"][f"{PREFIX}{n:02d}"]
     user = world["users"][f"bench-http-{n:02d}"]
-    with transaction.atomic():
-        dossier = services.dossier_create_at_counter(
-            user=user,
-            unit=unit,
-            procedure=world["version"].procedure,
-            applicant_name="Nguyễn Văn Thử",
-            applicant_id_number="001090012345",
-            applicant_phone="0912345678",
-            provided_component_ids=world["components"],
-        )
-        dossier = services.dossier_receive(
-            dossier=dossier, user=user, expected_version=dossier.version
-        )
+    dossier = services.dossier_receive_at_counter(
+        user=user,
+        unit=unit,
+        procedure=world["version"].procedure,
+        applicant_name="Nguyễn Văn Thử",
+        applicant_id_number="001090012345",
+        applicant_phone="0912345678",
+        provided_component_ids=world["components"],
+    )
     return JsonResponse({"code": dossier.code, "due_at": dossier.due_at.isoformat()})
 
 

@@ -145,24 +145,23 @@ def _intake_submit(user: User, data: dict[str, Any]) -> Dossier:
     receipt (e.g. a required component missing) leaves nothing behind."""
     decision = data["decision"]
     reasons = [line.strip() for line in data["note"].splitlines() if line.strip()]
+    common = {
+        "user": user,
+        "unit": data["unit"],
+        "procedure": data["procedure"],
+        "applicant_name": data["applicant_name"],
+        "applicant_id_number": data["applicant_id_number"],
+        "applicant_phone": data["applicant_phone"],
+        "applicant_email": data["applicant_email"],
+        "applicant_address": data["applicant_address"],
+        "channel": data["channel"],
+        "copies": data["copies"],
+        "provided_component_ids": data["components"],
+    }
+    if decision == "receive":  # one pass: no draft row to lock and re-read
+        return dossier_services.dossier_receive_at_counter(**common, note=data["note"])
     with transaction.atomic():
-        dossier = dossier_services.dossier_create_at_counter(
-            user=user,
-            unit=data["unit"],
-            procedure=data["procedure"],
-            applicant_name=data["applicant_name"],
-            applicant_id_number=data["applicant_id_number"],
-            applicant_phone=data["applicant_phone"],
-            applicant_email=data["applicant_email"],
-            applicant_address=data["applicant_address"],
-            channel=data["channel"],
-            copies=data["copies"],
-            provided_component_ids=data["components"],
-        )
-        if decision == "receive":
-            return dossier_services.dossier_receive(
-                dossier=dossier, user=user, note=data["note"], expected_version=dossier.version
-            )
+        dossier = dossier_services.dossier_create_at_counter(**common)
         if decision == "supplement":
             return dossier_services.dossier_intake_request_supplement(
                 dossier=dossier, user=user, reasons=reasons, expected_version=dossier.version

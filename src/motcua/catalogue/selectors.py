@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from functools import reduce
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cache, reduce
 from operator import and_
+from typing import Any
 
+from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from motcua.catalogue.constants import VersionStatus
-from motcua.catalogue.models import Procedure, ProcedureVersion
+from motcua.catalogue.models import Component, Procedure, ProcedureVersion, ProcessStep
 from motcua.core.text import search_terms
 
 
@@ -28,12 +34,98 @@ def versions_in_force(on: dt.date) -> QuerySet[ProcedureVersion]:
     )
 
 
-def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | None:
-    """The published version of `procedure` valid on `on` (valid_from ≤ on ≤ valid_to/open)."""
+@cache
+def _in_force_sql(alias: str, vendor: str) -> str:
+    q = connections[alias].ops.quote_name
+    valid_from, valid_to = q("valid_from"), q("valid_to")
     return (
-        ProcedureVersion.objects.filter(_in_force_q(on), procedure=procedure)
-        .order_by("-valid_from")
-        .first()
+        f"SELECT {q('id')}, {q('updated_at')} FROM {q(ProcedureVersion._meta.db_table)} "
+        f"WHERE {q('procedure_id')} = %s AND {q('status')} = %s AND {valid_from} <= %s "
+        f"AND ({valid_to} IS NULL OR {valid_to} >= %s) ORDER BY {valid_from} DESC LIMIT 1"
+    )
+
+
+def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | None:
+    """The published version of `procedure` valid on `on` (valid_from ≤ on ≤ valid_to/open).
+
+    The database decides which version it is, every time (plain SQL written once: every
+    intake asks, and the ORM spent longer compiling the query than the database answering);
+    the row itself is read once per process for each state of it (`_version_row`)."""
+    alias = router.db_for_read(ProcedureVersion)
+    connection = connections[alias]
+    day = connection.ops.adapt_datefield_value(on)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _in_force_sql(alias, connection.vendor),
+            [procedure.pk, VersionStatus.PUBLISHED.value, day, day],
+        )
+        row = cursor.fetchone()
+    return None if row is None else _version_row(alias, row[0], row[1])
+
+
+_ROWS_LIMIT = 512
+_rows: OrderedDict[tuple[str, int, Any], ProcedureVersion] = OrderedDict()
+_rows_lock = threading.Lock()
+
+
+def _version_row(alias: str, pk: int, stamp: Any) -> ProcedureVersion:
+    """A copy of version `pk` as it is at `updated_at` = `stamp` (each save moves the stamp,
+    so a cached copy is never stale; the copy keeps callers from sharing an instance)."""
+    key = (alias, pk, stamp)
+    with _rows_lock:
+        found = _rows.get(key)
+        if found is not None:
+            _rows.move_to_end(key)
+            return copy.copy(found)
+    version = ProcedureVersion.objects.using(alias).get(pk=pk)
+    with _rows_lock:
+        _rows[key] = version
+        while len(_rows) > _ROWS_LIMIT:
+            _rows.popitem(last=False)
+    return copy.copy(version)
+
+
+@dataclass(frozen=True)
+class VersionParts:
+    """A version's components in catalogue order and its first internal step (or None)."""
+
+    components: tuple[Component, ...]
+    first_step: ProcessStep | None
+
+
+_PARTS_LIMIT = 512
+_parts: OrderedDict[tuple[int, Any], VersionParts] = OrderedDict()
+_parts_lock = threading.Lock()
+
+
+def version_parts(version: ProcedureVersion) -> VersionParts:
+    """The components and first step of `version`, read once per process for each state of a
+    published version.
+
+    The key is the version's (id, updated_at): every change of a version's children goes
+    through `catalogue.services` (`version_update`, the catalogue import), which saves the
+    version with them, and published versions are otherwise frozen (admin and services).
+    Drafts are read every time. The instances are shared: read them, never change them."""
+    if version.status != VersionStatus.PUBLISHED or version.updated_at is None:
+        return _read_parts(version)
+    key = (version.pk, version.updated_at)
+    with _parts_lock:
+        found = _parts.get(key)
+        if found is not None:
+            _parts.move_to_end(key)
+            return found
+    parts = _read_parts(version)
+    with _parts_lock:
+        _parts[key] = parts
+        while len(_parts) > _PARTS_LIMIT:
+            _parts.popitem(last=False)
+    return parts
+
+
+def _read_parts(version: ProcedureVersion) -> VersionParts:
+    return VersionParts(
+        components=tuple(Component.objects.filter(version=version).order_by("order")),
+        first_step=ProcessStep.objects.filter(version=version).order_by("order").first(),
     )
 
 

@@ -131,6 +131,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_SERVER_SIDE_BINDING", True
+):
+    # Server-side parameter binding: psycopg prepares a statement the connection has run
+    # `DATABASE_PREPARE_THRESHOLD` times (default 2) and PostgreSQL skips its parse and plan
+    # from then on (docs/deploy.md: behind PgBouncer in transaction mode, use PgBouncer ≥ 1.21
+    # with max_prepared_statements, or DATABASE_SERVER_SIDE_BINDING=0).
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "2")),
+    }
 # Optional read replica for the statistics rollups (motcua.ops.routers, docs/deploy.md): reads
 # of the reports app's models go to it; writes and migrations stay on "default".
 if os.environ.get("REPORTS_DATABASE_URL"):

@@ -95,6 +95,35 @@ def next_ledger_number(unit: Unit, year: int) -> int:
     return _take(LedgerCounter, unit=unit, year=year)
 
 
+def next_code_and_ledger(unit: Unit, day: dt.date) -> tuple[str, int]:
+    """`next_dossier_code(unit, day)` and `next_ledger_number(unit, day.year)`, in that order;
+    on PostgreSQL in one round trip (both ``UPDATE … RETURNING`` in one statement, the rows
+    locked in the same order as the two calls lock them)."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return next_dossier_code(unit, day), next_ledger_number(unit, day.year)
+    if not connection.in_atomic_block:
+        raise RuntimeError("Counters must be taken inside the receipt transaction.")
+    with connection.cursor() as cursor:
+        cursor.execute(_BOTH_SQL, [unit.pk, day, unit.pk, day.year])
+        daily, ledger = cursor.fetchone()
+    # A missing row (the first receipt of the day or year) is created by the usual path.
+    if daily is None:
+        daily = _take(DailyCounter, unit=unit, day=day)
+    if ledger is None:
+        ledger = _take(LedgerCounter, unit=unit, year=day.year)
+    return format_code(unit.dossier_code_prefix, day, int(daily)), int(ledger)
+
+
+_BOTH_SQL = (  # PostgreSQL only
+    f'WITH d AS (UPDATE "{DailyCounter._meta.db_table}" SET "last" = "last" + 1 '
+    'WHERE "unit_id" = %s AND "day" = %s RETURNING "last"), '
+    f'l AS (UPDATE "{LedgerCounter._meta.db_table}" SET "last" = "last" + 1 '
+    'WHERE "unit_id" = %s AND "year" = %s RETURNING "last") '
+    "SELECT (SELECT last FROM d), (SELECT last FROM l)"
+)
+
+
 def new_lookup_secret() -> str:
     """A random 6-character secret printed on the receipt, asked with the code on the portal."""
     return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))

@@ -14,18 +14,24 @@ from motcua.dossiers.hashchain import event_fields, event_hash
 
 
 class Dossier(models.Model):
-    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True, null=True, blank=True)
+    # Indexes: every one is paid by each receipt and transition (benchmarks/README.md), so a
+    # column led by a composite index below has no index of its own (unit, current_unit,
+    # assignee), and the code's uniqueness is a constraint (no second `varchar_pattern_ops`
+    # index: codes are matched exactly or by UPPER(code), never by prefix).
+    code = models.CharField(_("mã hồ sơ"), max_length=64, null=True, blank=True)
     unit = models.ForeignKey(
         "organisation.Unit",
         on_delete=models.PROTECT,
         related_name="dossiers",
         verbose_name=_("đơn vị tiếp nhận"),
+        db_index=False,  # dossier_unit_received, dossier_unit_closed, dossier_ledger_unique
     )
     current_unit = models.ForeignKey(
         "organisation.Unit",
         on_delete=models.PROTECT,
         related_name="dossiers_here",
         verbose_name=_("đơn vị đang xử lý"),
+        db_index=False,  # dossier_queue
     )
     procedure_version = models.ForeignKey(
         "catalogue.ProcedureVersion", on_delete=models.PROTECT, related_name="dossiers"
@@ -35,8 +41,8 @@ class Dossier(models.Model):
     rule_set = models.CharField(_("quy định áp dụng"), max_length=16, choices=RuleSet.choices)
     channel = models.CharField(_("kênh nộp"), max_length=16, choices=Channel.choices)
     state = models.CharField(
-        _("trạng thái"), max_length=32, choices=State.choices, default=State.DRAFT, db_index=True
-    )
+        _("trạng thái"), max_length=32, choices=State.choices, default=State.DRAFT
+    )  # indexed by dossier_state (Meta)
     # Applicant (personal data, DOMAIN.md §10).
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,6 +82,7 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_dossiers",
         verbose_name=_("người xử lý"),
+        db_index=False,  # dossier_assignee
     )
     # Tracking ledger (sổ theo dõi hồ sơ, Mẫu 06): numbered continuously per unit and year.
     ledger_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -95,8 +102,10 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "closed_at"], name="dossier_unit_closed"),
             # The portal's look-up compares codes case-insensitively (`code__iexact`).
             models.Index(Upper("code"), name="dossier_code_upper"),
+            models.Index(fields=["state"], name="dossier_state"),  # sweeps across units
         ]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="dossier_code_unique"),
             models.UniqueConstraint(
                 fields=["unit", "ledger_year", "ledger_number"], name="dossier_ledger_unique"
             ),
@@ -119,7 +128,9 @@ class DossierEvent(models.Model):
     UPDATE and DELETE on the table (migration 0003).
     """
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )  # event_seq_unique (dossier, seq) leads with it
     seq = models.PositiveIntegerField()
     at = models.DateTimeField(_("thời điểm"))
     actor = models.ForeignKey(

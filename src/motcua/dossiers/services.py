@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,8 +33,10 @@ from django.utils.translation import gettext as _
 from motcua.calendar.constants import LimitUnit
 from motcua.catalogue.models import Procedure, ProcedureVersion, ProcessStep
 from motcua.core.errors import ConcurrentChange, DomainError, PermissionDenied
+from motcua.core.fastinsert import MAX_ROWS, insert_rows
 from motcua.dossiers import codes, tasks
 from motcua.dossiers.constants import TERMINAL_STATES, Channel, EventKind, State
+from motcua.dossiers.hashchain import seal_chain
 from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, Transfer
 from motcua.dossiers.transitions import (
     TRANSITIONS,
@@ -213,19 +215,39 @@ def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
     return locked
 
 
-def _record(
-    dossier: Dossier,
-    *,
-    action: str,
-    user: User | None,
-    at: dt.datetime,
-    from_state: str,
-    unit: Unit | None = None,
-    note: str = "",
-    form: str = "",
-    payload: dict[str, Any] | None = None,
-    visible_to_applicant: bool = True,
-) -> DossierEvent:
+class _EventFields(TypedDict, total=False):
+    """What an action says of its event (the dossier gives the rest: seq, to_state)."""
+
+    action: Required[str]
+    user: Required[User | None]
+    at: Required[dt.datetime]
+    from_state: Required[str]
+    unit: Unit | None  # default: the dossier's current unit
+    note: str
+    form: str
+    payload: dict[str, Any] | None
+    visible_to_applicant: bool
+
+
+def _new_event(dossier: Dossier, *, seq: int, **fields: Unpack[_EventFields]) -> DossierEvent:
+    """The (unsaved, unsealed) event number `seq` of `dossier`, in its state after the change."""
+    return DossierEvent(
+        dossier=dossier,
+        seq=seq,
+        at=fields["at"],
+        actor=fields["user"],
+        unit=fields.get("unit") or dossier.current_unit,
+        action=fields["action"],
+        from_state=fields["from_state"],
+        to_state=dossier.state,
+        note=fields.get("note", ""),
+        form=fields.get("form", ""),
+        payload=fields.get("payload") or {},
+        visible_to_applicant=fields.get("visible_to_applicant", True),
+    )
+
+
+def _record(dossier: Dossier, **fields: Unpack[_EventFields]) -> DossierEvent:
     """Bump the version, save the dossier and append its one event; schedule side effects.
 
     A dossier not yet in the database is inserted here (its first event needs no read)."""
@@ -240,25 +262,23 @@ def _record(
     else:
         last = dossier.events.order_by("-seq").values_list("seq", "hash").first()
         last_seq, last_hash = last or (0, "")
-    event = DossierEvent(
-        dossier=dossier,
-        seq=last_seq + 1,
-        at=at,
-        actor=user,
-        unit=unit or dossier.current_unit,
-        action=action,
-        from_state=from_state,
-        to_state=dossier.state,
-        note=note,
-        form=form,
-        payload=payload or {},
-        visible_to_applicant=visible_to_applicant,
-    )
+    event = _new_event(dossier, seq=last_seq + 1, **fields)
     event.seal(last_hash)  # tamper-evident chain (dossiers.hashchain)
     event.save()
     tasks.schedule(event.pk)
     _remember_tail(dossier, event)
     return event
+
+
+def _move(dossier: Dossier, transition: Transition, at: dt.datetime) -> dict[str, Any]:
+    """Apply `transition` to `dossier` in memory; the event fields it gives."""
+    from_state = dossier.state
+    if transition.target is not None:
+        dossier.state = transition.target
+        if transition.target in TERMINAL_STATES:
+            dossier.closed_at = at
+    form = transition.form_number(dossier.rule_set) if dossier.rule_set else ""
+    return {"action": transition.action, "from_state": from_state, "form": form}
 
 
 def _apply(
@@ -272,20 +292,13 @@ def _apply(
     unit: Unit | None = None,
     visible_to_applicant: bool = True,
 ) -> DossierEvent:
-    from_state = dossier.state
-    if transition.target is not None:
-        dossier.state = transition.target
-        if transition.target in TERMINAL_STATES:
-            dossier.closed_at = at
     return _record(
         dossier,
-        action=transition.action,
+        **_move(dossier, transition, at),
         user=user,
         at=at,
-        from_state=from_state,
         unit=unit,
         note=note,
-        form=transition.form_number(dossier.rule_set) if dossier.rule_set else "",
         payload=payload,
         visible_to_applicant=visible_to_applicant,
     )
@@ -445,8 +458,10 @@ def _catalogue_components(
 ) -> tuple[list[Any], set[int], list[str]]:
     """The version's components, the provided ids (all known, else `DomainError`) and the
     names of the required ones missing."""
+    from motcua.catalogue.selectors import version_parts
+
     provided = set(provided_component_ids)
-    catalogue = list(version.components.order_by("order"))
+    catalogue = list(version_parts(version).components)
     unknown = provided - {c.pk for c in catalogue}
     if unknown:
         raise DomainError(_("Thành phần hồ sơ không thuộc thủ tục: %(ids)s.") % {"ids": unknown})
@@ -454,17 +469,20 @@ def _catalogue_components(
 
 
 def _insert_components(dossier: Dossier, catalogue: list[Any], provided: set[int]) -> None:
-    DossierComponent.objects.bulk_create(
-        DossierComponent(
-            dossier=dossier,
-            component=c,
-            name=c.name,
-            kind=c.kind,
-            quantity=c.quantity,
-            provided=c.pk in provided,
+    for chunk in range(0, len(catalogue), MAX_ROWS):
+        insert_rows(
+            [
+                DossierComponent(
+                    dossier=dossier,
+                    component=c,
+                    name=c.name,
+                    kind=c.kind,
+                    quantity=c.quantity,
+                    provided=c.pk in provided,
+                )
+                for c in catalogue[chunk : chunk + MAX_ROWS]
+            ]
         )
-        for c in catalogue
-    )
 
 
 def _create_components(
@@ -480,8 +498,30 @@ def _create_components(
 # --------------------------------------------------------------------------------------------
 
 
-def dossier_create_at_counter(
+class CounterIntake(TypedDict, total=False):
+    """What the officer records of a dossier handed in at the counter or by post (the
+    keyword arguments of `dossier_create_at_counter` and `dossier_receive_at_counter`)."""
+
+    user: Required[User]
+    unit: Required[Unit]
+    procedure: Required[Procedure]
+    applicant_name: Required[str]
+    provided_component_ids: Required[Iterable[int]]
+    channel: Channel | str  # counter (default) or postal
+    applicant_id_number: str
+    birth_year: int | None
+    sex: str | None
+    applicant_phone: str
+    applicant_email: str
+    applicant_address: str
+    copies: int
+    data: dict[str, Any] | None
+    needs_verification: bool
+
+
+def _counter_dossier(
     *,
+    at: dt.datetime,
     user: User,
     unit: Unit,
     procedure: Procedure,
@@ -497,18 +537,12 @@ def dossier_create_at_counter(
     copies: int = 1,
     data: dict[str, Any] | None = None,
     needs_verification: bool = False,
-    note: str = "",
-    at: dt.datetime | None = None,
-) -> Dossier:
-    """Record a dossier handed in at the counter or by post (NĐ61 art. 16(1)–(2), 17(1)).
-
-    The dossier is created in state `submitted` under the procedure version in force today,
-    with its components ticked against the catalogue; the officer then receives it (Mẫu 01),
-    asks for a supplement (Mẫu 02) or refuses it (Mẫu 03).
-    """
+) -> tuple[Dossier, Transition, list[Any], set[int], list[str]]:
+    """The checks of a counter or postal intake and the unsaved dossier (state draft), with
+    its `submit` transition, the catalogue's components, the provided ids and the names of
+    the required ones missing. Reads only (inside the caller's transaction)."""
     from motcua.organisation.selectors import require_role
 
-    at = _now(at)
     channel = Channel(channel)
     if channel == Channel.ONLINE:
         raise DomainError(_("Hồ sơ trực tuyến được nộp qua Cổng dịch vụ công."))
@@ -516,35 +550,102 @@ def dossier_create_at_counter(
     id_number = ""
     if applicant_id_number:
         id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)
+    version = _version_in_force(procedure, local_date(at))
+    dossier = _new_dossier(
+        unit=unit,
+        version=version,
+        channel=channel,
+        at=at,
+        applicant=None,
+        applicant_name=applicant_name,
+        applicant_id_number=id_number,
+        applicant_phone=applicant_phone,
+        applicant_email=applicant_email,
+        applicant_address=applicant_address,
+        copies=copies,
+        data=data,
+        needs_verification=needs_verification,
+    )
+    transition = check_transition(dossier, Action.SUBMIT, user)
+    catalogue, provided, missing = _catalogue_components(version, provided_component_ids)
+    return dossier, transition, catalogue, provided, missing
+
+
+def _submit_payload(dossier: Dossier, missing: list[str]) -> dict[str, Any]:
+    return {
+        "channel": Channel(dossier.channel).value,
+        "version": dossier.procedure_version_id,
+        "missing": missing,
+    }
+
+
+def dossier_create_at_counter(
+    *, note: str = "", at: dt.datetime | None = None, **intake: Unpack[CounterIntake]
+) -> Dossier:
+    """Record a dossier handed in at the counter or by post (NĐ61 art. 16(1)–(2), 17(1)).
+
+    The dossier is created in state `submitted` under the procedure version in force today,
+    with its components ticked against the catalogue; the officer then receives it (Mẫu 01),
+    asks for a supplement (Mẫu 02) or refuses it (Mẫu 03). A complete dossier received on
+    the spot: `dossier_receive_at_counter` (the same records, written in one pass).
+    """
+    at = _now(at)
     with transaction.atomic():
-        version = _version_in_force(procedure, local_date(at))
-        dossier = _new_dossier(
-            unit=unit,
-            version=version,
-            channel=channel,
-            at=at,
-            applicant=None,
-            applicant_name=applicant_name,
-            applicant_id_number=id_number,
-            applicant_phone=applicant_phone,
-            applicant_email=applicant_email,
-            applicant_address=applicant_address,
-            copies=copies,
-            data=data,
-            needs_verification=needs_verification,
-        )
-        transition = check_transition(dossier, Action.SUBMIT, user)
-        catalogue, provided, missing = _catalogue_components(version, provided_component_ids)
+        dossier, transition, catalogue, provided, missing = _counter_dossier(at=at, **intake)
         _apply(  # inserts the dossier directly in its submitted state, with its first event
             dossier,
             transition,
-            user=user,
+            user=intake["user"],
             at=at,
             note=note,
-            payload={"channel": channel.value, "version": version.pk, "missing": missing},
+            payload=_submit_payload(dossier, missing),
         )
         _insert_components(dossier, catalogue, provided)
     return dossier
+
+
+def dossier_receive_at_counter(
+    *, note: str = "", at: dt.datetime | None = None, **intake: Unpack[CounterIntake]
+) -> Dossier:
+    """Record a complete dossier handed in at the counter or by post and receive it at once,
+    issuing Mẫu 01 (NĐ61 art. 16(1)–(2), 17(1)(c), 17(3)) — the counter's usual case.
+
+    Writes exactly what `dossier_create_at_counter` then `dossier_receive` write (the dossier
+    in state `received` with its code, ledger number, secret and due date; its components;
+    the events `submit` and `receive`, hash-chained; their outbox rows), in one pass: one
+    INSERT each, no re-read and no lock of the new row, one broker message after the commit.
+    A required component missing refuses the receipt before anything is written (the same
+    message as `dossier_receive`); the officer then asks for a supplement (Mẫu 02) instead.
+    """
+    from motcua.catalogue.selectors import version_parts
+
+    at = _now(at)
+    with transaction.atomic():
+        d, submit, catalogue, provided, missing = _counter_dossier(at=at, **intake)
+        _refuse_missing(missing)
+        user = intake["user"]
+        events = [_step_event(d, submit, user, at, payload=_submit_payload(d, missing))]
+        receive = check_transition(d, Action.RECEIVE, user)
+        payload = _take_receipt(d, at=at, step=version_parts(d.procedure_version).first_step)
+        events.append(_step_event(d, receive, user, at, note=note, payload=payload))
+        insert_rows([d])
+        for event in events:
+            event.dossier = d
+        seal_chain(events)  # tamper-evident chain (dossiers.hashchain), from its start
+        _insert_components(d, catalogue, provided)
+        insert_rows(events)
+        tasks.schedule(*(e.pk for e in events))
+    return d
+
+
+def _step_event(
+    d: Dossier, transition: Transition, user: User, at: dt.datetime, **more: Any
+) -> DossierEvent:
+    """Apply `transition` to the unsaved `d` in memory and return its (unsealed) event, the
+    next of the chain (for a dossier written in one pass); `more`: note, payload."""
+    fields = _move(d, transition, at)
+    d.version += 1
+    return _new_event(d, seq=d.version, user=user, at=at, **fields, **more)
 
 
 def dossier_submit_online(
@@ -694,6 +795,46 @@ def online_clock_start(dossier: Dossier, calendar: WorkCalendar, received_at: dt
     return received_at
 
 
+def _refuse_missing(missing: list[str]) -> None:
+    """No receipt while a required component is missing (NĐ61 art. 17(1)(c))."""
+    if missing:
+        raise DomainError(
+            _(
+                "Hồ sơ còn thiếu thành phần bắt buộc: %(items)s. Không thể tiếp nhận; "
+                "hãy hướng dẫn bổ sung (Mẫu 02)."
+            )
+            % {"items": ", ".join(missing)}
+        )
+
+
+def _take_receipt(d: Dossier, *, at: dt.datetime, step: ProcessStep | None) -> dict[str, Any]:
+    """Give `d` what its receipt at `at` gives (code, ledger number, secret, rule set, clock
+    start, due date, first step with its deadline) and return the `receive` event's payload."""
+    calendar = _calendar(d.unit)
+    day = local_date(at)
+    d.received_at = at
+    d.rule_set = rule_set_for(day)
+    d.lookup_secret = codes.new_lookup_secret()
+    d.clock_started_at = online_clock_start(d, calendar, at)
+    result = compute_due(
+        d.procedure_version, calendar, d.clock_started_at, verify=d.needs_verification
+    )
+    d.due_at = result.due_at
+    step_payload = _enter_step(d, step, calendar, at)
+    # The counters last: their rows stay locked until the commit, and the unit's other
+    # receipts wait for them.
+    d.code, d.ledger_number = codes.next_code_and_ledger(d.unit, day)
+    d.ledger_year = day.year
+    payload: dict[str, Any] = {
+        "code": d.code,
+        "ledger": [d.ledger_year, d.ledger_number],
+        "clock_started_at": d.clock_started_at.isoformat(),
+        **_due_payload(result),
+    }
+    payload.update(step_payload)
+    return payload
+
+
 def dossier_receive(
     *,
     dossier: Dossier | int,
@@ -716,40 +857,10 @@ def dossier_receive(
         d = _lock(dossier, expected_version)
         transition = check_transition(d, Action.RECEIVE, user)
         _tick_components(d, provided_component_ids)
-        missing = _missing_required(d)
-        if missing:
-            raise DomainError(
-                _(
-                    "Hồ sơ còn thiếu thành phần bắt buộc: %(items)s. Không thể tiếp nhận; "
-                    "hãy hướng dẫn bổ sung (Mẫu 02)."
-                )
-                % {"items": ", ".join(missing)}
-            )
+        _refuse_missing(_missing_required(d))
         if needs_verification is not None:
             d.needs_verification = needs_verification
-        calendar = _calendar(d.unit)
-        day = local_date(at)
-        d.received_at = at
-        d.rule_set = rule_set_for(day)
-        d.lookup_secret = codes.new_lookup_secret()
-        d.clock_started_at = online_clock_start(d, calendar, at)
-        result = compute_due(
-            d.procedure_version, calendar, d.clock_started_at, verify=d.needs_verification
-        )
-        d.due_at = result.due_at
-        step = _enter_step(d, _first_step(d.procedure_version), calendar, at)
-        # The counters last: their rows stay locked until the commit, and the unit's other
-        # receipts wait for them.
-        d.code = codes.next_dossier_code(d.unit, day)
-        d.ledger_year = day.year
-        d.ledger_number = codes.next_ledger_number(d.unit, day.year)
-        payload: dict[str, Any] = {
-            "code": d.code,
-            "ledger": [d.ledger_year, d.ledger_number],
-            "clock_started_at": d.clock_started_at.isoformat(),
-            **_due_payload(result),
-        }
-        payload.update(step)
+        payload = _take_receipt(d, at=at, step=_first_step(d.procedure_version))
         _apply(d, transition, user=user, at=at, note=note, payload=payload)
     return d
 

@@ -130,8 +130,9 @@ def dispatch(event_id: int) -> bool:
 
 
 @shared_task(name="dossiers.dispatch_event", bind=True, acks_late=True, ignore_result=True)
-def dispatch_event(self: Any, event_id: int) -> bool:
-    """Celery task: run the hooks of a committed dossier event (see `dispatch`)."""
+def dispatch_event(self: Any, event_id: int, *more_ids: int) -> bool:
+    """Celery task: run the hooks of a committed dossier event (see `dispatch`); with
+    `more_ids`, of each of the events one transaction wrote, in their order (one message)."""
     from motcua.ops.requestid import get_request_id, request_id_context
 
     # A worker exposes custom message headers on the request (and `OpsConfig.ready` sets the
@@ -140,28 +141,31 @@ def dispatch_event(self: Any, event_id: int) -> bool:
         getattr(self.request, "headers", None) or {}
     ).get("motcua_request_id")
     with request_id_context(rid or get_request_id()):
-        return dispatch(event_id)
+        results = [dispatch(pk) for pk in (event_id, *more_ids)]
+    return all(results)
 
 
-def _enqueue(event_id: int) -> None:
+def _enqueue(*event_ids: int) -> None:
     from motcua.ops.requestid import get_request_id
 
     rid = get_request_id()
     try:
-        dispatch_event.apply_async((event_id,), headers={"motcua_request_id": rid} if rid else {})
-    except Exception:  # broker down: the sweeper re-enqueues the open outbox row later
+        dispatch_event.apply_async(event_ids, headers={"motcua_request_id": rid} if rid else {})
+    except Exception:  # broker down: the sweeper re-enqueues the open outbox rows later
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
             raise
-        logger.exception("Could not enqueue the hooks of dossier event %s", event_id)
+        logger.exception("Could not enqueue the hooks of dossier events %s", event_ids)
 
 
-def schedule(event_id: int) -> None:
-    """Record the outbox row of `event_id` in the current transaction and run its hooks once
-    the transaction commits (never on rollback)."""
+def schedule(event_id: int, *more_ids: int) -> None:
+    """Record the outbox rows of the events in the current transaction and run their hooks,
+    in this order and with one broker message, once the transaction commits (never on
+    rollback)."""
+    from motcua.core.fastinsert import insert_rows
     from motcua.ops.models import EventDispatch
 
-    EventDispatch.objects.create(event_id=event_id)
-    transaction.on_commit(partial(_enqueue, event_id))
+    insert_rows([EventDispatch(event_id=pk) for pk in (event_id, *more_ids)])
+    transaction.on_commit(partial(_enqueue, event_id, *more_ids))
 
 
 def stale_dispatches(now: dt.datetime | None = None) -> list[int]:

@@ -11,8 +11,10 @@ import datetime as dt
 import hmac
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -351,11 +353,7 @@ def dossier_status(dossier: Dossier, *, with_events: bool = True) -> DossierStat
     (`with_events=False` for lists: no history, no notices, no extra query)."""
     events: list[DossierEvent] = []
     if with_events:
-        events = list(
-            dossier.events.filter(visible_to_applicant=True)
-            .only("id", "dossier", "at", "action", "note", "payload")  # history and notices
-            .order_by("seq")
-        )
+        events = list(DossierEvent.objects.raw(_history_sql(connection.vendor), [dossier.pk]))
     signed = (  # only a dossier with a `document_signed` event costs the query
         signed_result(dossier) if any(e.action == "document_signed" for e in events) else None
     )
@@ -365,7 +363,8 @@ def dossier_status(dossier: Dossier, *, with_events: bool = True) -> DossierStat
         procedure_name=dossier.procedure_version.procedure.name,
         unit_name=dossier.unit.name,
         state=dossier.state,
-        state_label=str(CITIZEN_STATE_LABELS.get(dossier.state, dossier.get_state_display())),
+        # (`get_state_display` hashes every lazy label of the choices: only when needed)
+        state_label=str(CITIZEN_STATE_LABELS.get(dossier.state) or dossier.get_state_display()),
         masked_name=mask_name(dossier.applicant_name),
         submitted_at=dossier.submitted_at,
         received_at=dossier.received_at,
@@ -400,14 +399,64 @@ def normalise_secret(secret: str) -> str:
 
 _NO_SECRET = b"\x00" * 6  # never equal to a real secret (letters and digits only)
 
-#: Every column of the dossier, and of its related rows only the names the status shows (the
-#: look-up is the busiest public page; other columns load on first access if ever needed).
-_LOOKUP_COLUMNS = (
-    *(f.name for f in Dossier._meta.concrete_fields),
-    "procedure_version__procedure__name",
-    "unit__name",
-    "current_unit__name",
-)
+# The look-up is the busiest public page: its two reads are plain SQL, written once, so no
+# query is compiled per request (the ORM builds the model instances and converts the values);
+# `vendor` keys the cache (quoting).
+
+
+@cache
+def _lookup_sql(vendor: str) -> str:
+    """Every column of the dossier with `UPPER(code)` = the parameter (the `dossier_code_upper`
+    index), and of its related rows only the names the status shows. No ORDER BY … LIMIT,
+    which can lead the planner to walk the primary key instead of that index."""
+    q = connection.ops.quote_name
+    columns = ", ".join(f"d.{q(str(f.column))}" for f in Dossier._meta.concrete_fields)
+    version, procedure = ProcedureVersion._meta.db_table, Procedure._meta.db_table
+    unit = Unit._meta.db_table
+    return (
+        f"SELECT {columns}, v.{q('procedure_id')} AS lookup_procedure_id, "
+        f"p.{q('name')} AS lookup_procedure_name, u.{q('name')} AS lookup_unit_name, "
+        f"cu.{q('name')} AS lookup_current_unit_name "
+        f"FROM {q(Dossier._meta.db_table)} d "
+        f"JOIN {q(version)} v ON v.{q('id')} = d.{q('procedure_version_id')} "
+        f"JOIN {q(procedure)} p ON p.{q('id')} = v.{q('procedure_id')} "
+        f"JOIN {q(unit)} u ON u.{q('id')} = d.{q('unit_id')} "
+        f"JOIN {q(unit)} cu ON cu.{q('id')} = d.{q('current_unit_id')} "
+        f"WHERE UPPER(d.{q('code')}) = %s"
+    )
+
+
+@cache
+def _history_sql(vendor: str) -> str:
+    """The events the applicant sees, in order: only what the history and notices show."""
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in ("id", "dossier_id", "at", "action", "note", "payload"))
+    return (
+        f"SELECT {columns} FROM {q(DossierEvent._meta.db_table)} "
+        f"WHERE {q('dossier_id')} = %s AND {q('visible_to_applicant')} ORDER BY {q('seq')}"
+    )
+
+
+def _attach_names(dossier: Any) -> Dossier:
+    """Give the dossier read by `_lookup_sql` its procedure and units, with only their names
+    loaded (like `.only()`: any other column loads on first access)."""
+    db = dossier._state.db
+    procedure = Procedure.from_db(
+        db, ["id", "name"], [dossier.lookup_procedure_id, dossier.lookup_procedure_name]
+    )
+    version = ProcedureVersion.from_db(
+        db, ["id", "procedure_id"], [dossier.procedure_version_id, procedure.pk]
+    )
+    version.procedure = procedure
+    dossier.procedure_version = version
+    dossier.unit = Unit.from_db(db, ["id", "name"], [dossier.unit_id, dossier.lookup_unit_name])
+    if dossier.current_unit_id == dossier.unit_id:
+        dossier.current_unit = dossier.unit
+    else:
+        dossier.current_unit = Unit.from_db(
+            db, ["id", "name"], [dossier.current_unit_id, dossier.lookup_current_unit_name]
+        )
+    return cast(Dossier, dossier)
 
 
 def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
@@ -418,14 +467,8 @@ def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
     if not code or not secret:
         return None
     # Codes are unique, so this is one row (case variants aside: the lowest id wins, as with
-    # `.first()`); no ORDER BY … LIMIT, which can lead the planner to walk the primary key
-    # instead of the `dossier_code_upper` index.
-    matches = list(
-        Dossier.objects.select_related("procedure_version__procedure", "unit", "current_unit")
-        .only(*_LOOKUP_COLUMNS)
-        .filter(code__iexact=code)
-        .order_by()
-    )
+    # `code__iexact` + `.first()`).
+    matches = list(Dossier.objects.raw(_lookup_sql(connection.vendor), [code]))
     dossier = min(matches, key=lambda d: d.pk) if matches else None
     if dossier is None or not dossier.lookup_secret:
         # Compare anyway, so an unknown code costs the same time as a wrong secret.
@@ -433,7 +476,7 @@ def dossier_lookup(*, code: str, secret: str) -> Dossier | None:
         return None
     if not hmac.compare_digest(secret.encode(), dossier.lookup_secret.upper().encode()):
         return None
-    return dossier
+    return _attach_names(dossier)
 
 
 # ---------------------------------------------------------------------------------------------

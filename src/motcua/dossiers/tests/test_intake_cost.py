@@ -1,6 +1,7 @@
 """The counter intake (create + receive in one transaction) stays cheap and keeps the event
 chain exact: the chain's tail written by the same open transaction is reused, never one from a
-rolled-back block (benchmarks/README.md, HTTP section)."""
+rolled-back block; the one-pass `dossier_receive_at_counter` writes exactly the same records
+(benchmarks/README.md, HTTP section)."""
 
 from __future__ import annotations
 
@@ -22,18 +23,26 @@ pytestmark = pytest.mark.django_db
 #: the enclosing block's own pair included (BEGIN/COMMIT in production, a savepoint here):
 #: 34 before the work on the HTTP benchmark, 22 after.
 INTAKE_MAX_QUERIES = 22
+#: `dossier_receive_at_counter` (the intake page's "receive"): 3 catalogue reads, the calendar's
+#: freshness check, the day's and the year's counters, one INSERT each of the dossier, its
+#: components, its two events and their outbox rows, and the block's own pair.
+ONE_PASS_MAX_QUERIES = 12
+
+
+def _fields(commune: Any, version: Any, ids: list[int], user: Any = None) -> dict[str, Any]:
+    return {
+        "user": user or commune.receiver,
+        "unit": commune.unit,
+        "procedure": version.procedure,
+        "applicant_name": "Trần Thị Bình",
+        "provided_component_ids": ids,
+        "at": MONDAY,
+    }
 
 
 def _counter_intake(commune: Any, version: Any, ids: list[int]) -> Dossier:
     with transaction.atomic():
-        d = services.dossier_create_at_counter(
-            user=commune.receiver,
-            unit=commune.unit,
-            procedure=version.procedure,
-            applicant_name="Trần Thị Bình",
-            provided_component_ids=ids,
-            at=MONDAY,
-        )
+        d = services.dossier_create_at_counter(**_fields(commune, version, ids))
         return services.dossier_receive(
             dossier=d, user=commune.receiver, expected_version=d.version, at=MONDAY
         )
@@ -128,3 +137,117 @@ def test_counters_portable_fallback_gives_the_same_numbers(monkeypatch: Any) -> 
         first_of_day = codes.next_dossier_code(commune.unit, day)
     assert fast + slow == [1, 2, 3, 4]
     assert first_of_day.endswith("-0001")
+
+
+def _comparable(d: Dossier) -> dict[str, Any]:
+    """What the two intake paths must write alike (ids, codes and secrets aside)."""
+    stored = Dossier.objects.get(pk=d.pk)
+    skip = {"id", "code", "lookup_secret", "ledger_number", "created_at", "updated_at"}
+    row = {f.attname: getattr(stored, f.attname) for f in Dossier._meta.concrete_fields}
+    events = [
+        {
+            "seq": e.seq,
+            "action": e.action,
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "form": e.form,
+            "actor": e.actor_id,
+            "unit": e.unit_id,
+            "at": e.at,
+            "note": e.note,
+            "visible": e.visible_to_applicant,
+            "payload": {k: v for k, v in e.payload.items() if k not in {"code", "ledger"}},
+        }
+        for e in DossierEvent.objects.filter(dossier=d).order_by("seq")
+    ]
+    components = list(
+        d.components.order_by("id").values_list("component_id", "name", "kind", "provided")
+    )
+    return {
+        "dossier": {k: v for k, v in row.items() if k not in skip},
+        "events": events,
+        "components": components,
+    }
+
+
+@pytest.mark.parametrize("provide_optional", [True, False])
+def test_one_pass_receipt_writes_what_create_then_receive_write(
+    provide_optional: bool, django_capture_on_commit_callbacks: Any
+) -> None:
+    """NĐ61 art. 16–17: recording then receiving a complete dossier, in two calls or in one,
+    leaves the same dossier, components, events (hash-chained) and outbox rows."""
+    from motcua.ops.models import EventDispatch
+
+    commune = make_commune()
+    version = ProcedureVersionFactory()
+    components = list(version.components.order_by("order"))
+    ids = [c.pk for c in components if c.required or provide_optional]
+    two_calls = _counter_intake(commune, version, ids)
+    with django_capture_on_commit_callbacks() as callbacks:
+        one_pass = services.dossier_receive_at_counter(**_fields(commune, version, ids))
+    assert _comparable(one_pass) == _comparable(two_calls)
+    assert one_pass.code is not None and one_pass.code.endswith("-0002")
+    assert one_pass.ledger_number == two_calls.ledger_number + 1
+    assert one_pass.lookup_secret and one_pass.lookup_secret != two_calls.lookup_secret
+    event_ids = list(
+        DossierEvent.objects.filter(dossier=one_pass).order_by("seq").values_list("pk", flat=True)
+    )
+    assert set(
+        EventDispatch.objects.filter(event_id__in=event_ids).values_list("event_id", flat=True)
+    ) == set(event_ids)
+    assert len(callbacks) == 1  # one broker message for both events, in their order
+    assert verify_events() == []
+
+
+def test_one_pass_receipt_refuses_a_missing_required_component_and_writes_nothing() -> None:
+    commune = make_commune()
+    version = ProcedureVersionFactory()
+    required = list(version.components.filter(required=True).order_by("order", "pk"))
+    assert required
+    before = (Dossier.objects.count(), DossierEvent.objects.count())
+    with pytest.raises(services.DomainError) as info:
+        services.dossier_receive_at_counter(**_fields(commune, version, []))
+    assert all(c.name in info.value.message for c in required)
+    assert "Mẫu 02" in info.value.message
+    assert (Dossier.objects.count(), DossierEvent.objects.count()) == before
+
+
+def test_one_pass_receipt_checks_the_receiver_role() -> None:
+    commune = make_commune()
+    version = ProcedureVersionFactory()
+    with pytest.raises(services.PermissionDenied):
+        ids = list(version.components.values_list("pk", flat=True))
+        services.dossier_receive_at_counter(**_fields(commune, version, ids, commune.specialist))
+    assert not Dossier.objects.exists()
+
+
+def test_one_pass_receipt_query_count(django_assert_max_num_queries: Any) -> None:
+    commune = make_commune()
+    version = ProcedureVersionFactory()
+    ids = list(version.components.values_list("pk", flat=True))
+    kwargs = _fields(commune, version, ids)
+    services.dossier_receive_at_counter(**kwargs)  # the day's and year's counters exist now
+    with django_assert_max_num_queries(ONE_PASS_MAX_QUERIES):
+        d = services.dossier_receive_at_counter(**kwargs)
+    assert Dossier.objects.get(pk=d.pk).state == "received"
+
+
+def test_code_and_ledger_in_one_statement_number_like_the_two_counters() -> None:
+    """DOMAIN §1.5 (codes gap-free per unit and day) and TT01/2018 art. 10 (ledger continuous
+    per unit and year): the one-round-trip counters give what the two calls give, creating
+    either row when it is missing (first receipt of a day, of a year)."""
+    from motcua.dossiers import codes
+
+    commune = make_commune()
+    day = MONDAY.date()
+    with transaction.atomic():
+        first = codes.next_code_and_ledger(commune.unit, day)  # both rows created
+        second = codes.next_code_and_ledger(commune.unit, day)
+        separate = (
+            codes.next_dossier_code(commune.unit, day),
+            codes.next_ledger_number(commune.unit, day.year),
+        )
+        next_day = codes.next_code_and_ledger(commune.unit, day + dt.timedelta(days=1))
+    assert [n for _, n in (first, second, separate, next_day)] == [1, 2, 3, 4]
+    assert [c[-4:] for c, _ in (first, second, separate)] == ["0001", "0002", "0003"]
+    assert next_day[0].endswith("-0001")  # a new day: the code sequence starts again
