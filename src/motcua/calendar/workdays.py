@@ -343,8 +343,8 @@ class WorkCalendar:
         lines = []
         current = first
         while current <= last:
-            info = self.day_info(current)
-            if not info.working:
+            if not self.is_working_day(current):  # (the reason's text only for these days)
+                info = self.day_info(current)
                 reason = info.reason if current in self.overrides else _("nghỉ hằng tuần")
                 lines.append(
                     _("Bỏ qua %(date)s (%(weekday)s): %(reason)s.")
