@@ -258,6 +258,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # After-commit hooks of dossier events (motcua.dossiers.tasks): an outbox row still open after
 # this many minutes is re-enqueued by the sweeper, at most MAX_ATTEMPTS dispatches; completed
 # rows are purged after KEEP_DAYS.
+# With a broker, committed events wait up to this long to share one message (0: one message
+# per transaction, sent by the committing thread); dossiers.handoff.
+MOTCUA_DISPATCH_BATCH_MS = int(os.environ.get("MOTCUA_DISPATCH_BATCH_MS", "50"))
 MOTCUA_DISPATCH_STALE_MINUTES = int(os.environ.get("MOTCUA_DISPATCH_STALE_MINUTES", "5"))
 MOTCUA_DISPATCH_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_DISPATCH_MAX_ATTEMPTS", "10"))
 MOTCUA_DISPATCH_KEEP_DAYS = int(os.environ.get("MOTCUA_DISPATCH_KEEP_DAYS", "7"))

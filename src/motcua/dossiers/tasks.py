@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -31,6 +31,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from motcua.dossiers import handoff
 
 logger = logging.getLogger(__name__)
 
@@ -132,25 +134,44 @@ def dispatch(event_id: int) -> bool:
 @shared_task(name="dossiers.dispatch_event", bind=True, acks_late=True, ignore_result=True)
 def dispatch_event(self: Any, event_id: int, *more_ids: int) -> bool:
     """Celery task: run the hooks of a committed dossier event (see `dispatch`); with
-    `more_ids`, of each of the events one transaction wrote, in their order (one message)."""
+    `more_ids`, of each event of the message in turn (one transaction's events, or a batch of
+    several, `dossiers.handoff`), each under the id of the request that wrote it."""
     from motcua.ops.requestid import get_request_id, request_id_context
 
     # A worker exposes custom message headers on the request (and `OpsConfig.ready` sets the
     # id for every task); eager runs keep them in `request.headers`.
-    rid = getattr(self.request, "motcua_request_id", None) or (
-        getattr(self.request, "headers", None) or {}
-    ).get("motcua_request_id")
-    with request_id_context(rid or get_request_id()):
-        results = [dispatch(pk) for pk in (event_id, *more_ids)]
+    headers = getattr(self.request, "headers", None) or {}
+    rid = getattr(self.request, "motcua_request_id", None) or headers.get("motcua_request_id")
+    each = getattr(self.request, "motcua_request_ids", None) or headers.get("motcua_request_ids")
+    each = each if isinstance(each, dict) else {}
+    results = []
+    for pk in (event_id, *more_ids):
+        key = str(pk)
+        with request_id_context(each[key] if key in each else rid or get_request_id()):
+            results.append(dispatch(pk))
     return all(results)
 
 
+def _publish(event_ids: Sequence[int], rids: dict[int, str | None]) -> None:
+    dispatch_event.apply_async(
+        tuple(event_ids), headers=handoff.request_ids_header(event_ids, rids)
+    )
+
+
+_batcher = handoff.make_batcher(_publish)
+
+
 def _enqueue(*event_ids: int) -> None:
+    """After the commit: hand the events to the broker — in this process's next batch when a
+    broker is used (`dossiers.handoff`), at once in eager mode."""
     from motcua.ops.requestid import get_request_id
 
     rid = get_request_id()
+    if handoff.batch_seconds() > 0:
+        _batcher.add(event_ids, rid)
+        return
     try:
-        dispatch_event.apply_async(event_ids, headers={"motcua_request_id": rid} if rid else {})
+        _publish(event_ids, dict.fromkeys(event_ids, rid))
     except Exception:  # broker down: the sweeper re-enqueues the open outbox rows later
         if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
             raise
