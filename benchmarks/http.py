@@ -7,9 +7,9 @@ URLs from `benchmarks/http_app.py`) on 127.0.0.1, and runs `wrk` (16 connections
 from a second process against:
 
 - `/bench/trivial` — small JSON, the baseline of the run;
-- `/bench/intake` — POST, the counter intake (create + receive one dossier with 3 components
-  in one transaction: code, ledger number, due date, 2 hash-chained events, outbox rows), each
-  request for a random one of the 16 communes;
+- `/bench/intake` — POST, the counter intake (`dossier_receive_at_counter`: one dossier with 3
+  components recorded and received in one transaction: code, ledger number, due date, 2
+  hash-chained events, outbox rows), each request for a random one of the 16 communes;
 - `/bench/lookup` — GET, the portal's look-up by code and secret, over the 300 dossiers.
 
 After-commit hooks are enqueued on Redis (`CELERY_BROKER_URL=redis://127.0.0.1:6379/14`, no

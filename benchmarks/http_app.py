@@ -2,8 +2,9 @@
 
 The real settings and middleware stack (`motcua.config.settings`), plus three URLs served by
 gunicorn: `/bench/trivial` (small JSON, the baseline), `/bench/intake` (POST: the counter
-intake of `motcua.backoffice.views._intake_submit` — a dossier with 3 components created and
-received in one transaction: code, ledger number, due date, two events) and
+intake's "receive" of `motcua.backoffice.views._intake_submit`, `dossier_receive_at_counter` — a
+dossier with 3 components recorded and received in one transaction: code, ledger number, due
+date, two events) and
 `/bench/lookup?code=…&secret=…` (the portal's look-up by code: `dossier_lookup` +
 `dossier_status`). Intake and look-up skip the log-in and CSRF of the real pages (the bench
 measures the database work and the middleware, not the session store).
