@@ -45,14 +45,17 @@ format: venv
 	$(BIN)/ruff check --fix src tests benchmarks e2e
 	$(BIN)/ruff format src tests benchmarks e2e
 
+# Each suite keeps its own files and Redis database, so `make test` can run both at once.
 test-sqlite: venv
 	@echo "== Test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL MOTCUA_MEDIA_ROOT=$(CURDIR)/var/test-media/sqlite \
+		MOTCUA_TEST_REDIS_URL=redis://127.0.0.1:6379/15 $(BIN)/pytest
 
 test-postgres: venv
 	@if $(BIN)/python -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
 		echo "== Test suite on PostgreSQL ($(PG_URL)) =="; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest; \
+		DATABASE_URL=$(PG_URL) MOTCUA_MEDIA_ROOT=$(CURDIR)/var/test-media/postgres \
+			MOTCUA_TEST_REDIS_URL=redis://127.0.0.1:6379/13 $(BIN)/pytest; \
 	elif [ -n "$$MOTCUA_REQUIRE_POSTGRES" ]; then \
 		echo "FAILED: PostgreSQL at 127.0.0.1:5432 is required here (MOTCUA_REQUIRE_POSTGRES) but does not answer."; exit 1; \
 	else \
@@ -64,7 +67,10 @@ test-postgres: venv
 audit: venv
 	$(BIN)/python scripts/audit.py requirements.txt requirements-dev.txt
 
-test: lint audit test-sqlite test-postgres
+# The two suites run side by side (one per core); each one's output is printed whole when it
+# ends (GNU make --output-sync), and make fails if either fails.
+test: lint audit
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: venv
 	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt
