@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, reduce
 from operator import and_
@@ -63,25 +64,37 @@ def version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion | No
     return None if row is None else _version_row(alias, row[0], row[1])
 
 
-_ROWS_LIMIT = 512
-_rows: OrderedDict[tuple[str, int, Any], ProcedureVersion] = OrderedDict()
-_rows_lock = threading.Lock()
+class _Recent:
+    """A per-process LRU map, safe across threads; `load` runs outside the lock."""
+
+    def __init__(self, limit: int = 512) -> None:
+        self._items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self._limit = limit
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = load()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._limit:
+                self._items.popitem(last=False)
+        return value
+
+
+_rows = _Recent()
+_parts = _Recent()
 
 
 def _version_row(alias: str, pk: int, stamp: Any) -> ProcedureVersion:
     """A copy of version `pk` as it is at `updated_at` = `stamp` (each save moves the stamp,
     so a cached copy is never stale; the copy keeps callers from sharing an instance)."""
-    key = (alias, pk, stamp)
-    with _rows_lock:
-        found = _rows.get(key)
-        if found is not None:
-            _rows.move_to_end(key)
-            return copy.copy(found)
-    version = ProcedureVersion.objects.using(alias).get(pk=pk)
-    with _rows_lock:
-        _rows[key] = version
-        while len(_rows) > _ROWS_LIMIT:
-            _rows.popitem(last=False)
+    version = _rows.get(
+        (alias, pk, stamp), lambda: ProcedureVersion.objects.using(alias).get(pk=pk)
+    )
     return copy.copy(version)
 
 
@@ -91,11 +104,6 @@ class VersionParts:
 
     components: tuple[Component, ...]
     first_step: ProcessStep | None
-
-
-_PARTS_LIMIT = 512
-_parts: OrderedDict[tuple[int, Any], VersionParts] = OrderedDict()
-_parts_lock = threading.Lock()
 
 
 def version_parts(version: ProcedureVersion) -> VersionParts:
@@ -108,17 +116,7 @@ def version_parts(version: ProcedureVersion) -> VersionParts:
     Drafts are read every time. The instances are shared: read them, never change them."""
     if version.status != VersionStatus.PUBLISHED or version.updated_at is None:
         return _read_parts(version)
-    key = (version.pk, version.updated_at)
-    with _parts_lock:
-        found = _parts.get(key)
-        if found is not None:
-            _parts.move_to_end(key)
-            return found
-    parts = _read_parts(version)
-    with _parts_lock:
-        _parts[key] = parts
-        while len(_parts) > _PARTS_LIMIT:
-            _parts.popitem(last=False)
+    parts: VersionParts = _parts.get((version.pk, version.updated_at), lambda: _read_parts(version))
     return parts
 
 

@@ -31,6 +31,7 @@ from django.db.models.expressions import DatabaseDefault
 MAX_ROWS = 100
 
 
+@lru_cache(maxsize=128)
 def _insert_fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
     fields = []
     for field in model._meta.concrete_fields:

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from motcua.calendar.constants import LimitUnit
 from motcua.catalogue.models import Procedure, ProcedureVersion, ProcessStep
+from motcua.catalogue.selectors import version_parts
 from motcua.core.errors import ConcurrentChange, DomainError, PermissionDenied
 from motcua.core.fastinsert import MAX_ROWS, insert_rows
 from motcua.dossiers import codes, tasks
@@ -330,7 +331,7 @@ def compute_due(
 
 
 def _first_step(version: ProcedureVersion) -> ProcessStep | None:
-    return version.steps.order_by("order").first()
+    return version_parts(version).first_step  # read once per state of a published version
 
 
 def _next_step(dossier: Dossier) -> ProcessStep | None:
@@ -458,8 +459,6 @@ def _catalogue_components(
 ) -> tuple[list[Any], set[int], list[str]]:
     """The version's components, the provided ids (all known, else `DomainError`) and the
     names of the required ones missing."""
-    from motcua.catalogue.selectors import version_parts
-
     provided = set(provided_component_ids)
     catalogue = list(version_parts(version).components)
     unknown = provided - {c.pk for c in catalogue}
@@ -617,8 +616,6 @@ def dossier_receive_at_counter(
     A required component missing refuses the receipt before anything is written (the same
     message as `dossier_receive`); the officer then asks for a supplement (Mẫu 02) instead.
     """
-    from motcua.catalogue.selectors import version_parts
-
     at = _now(at)
     with transaction.atomic():
         d, submit, catalogue, provided, missing = _counter_dossier(at=at, **intake)
@@ -626,7 +623,7 @@ def dossier_receive_at_counter(
         user = intake["user"]
         events = [_step_event(d, submit, user, at, payload=_submit_payload(d, missing))]
         receive = check_transition(d, Action.RECEIVE, user)
-        payload = _take_receipt(d, at=at, step=version_parts(d.procedure_version).first_step)
+        payload = _take_receipt(d, at=at, step=_first_step(d.procedure_version))
         events.append(_step_event(d, receive, user, at, note=note, payload=payload))
         insert_rows([d])
         for event in events:
