@@ -7,6 +7,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/motcua
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+PY_DIRS := src tests benchmarks e2e scripts  # what lint checks and format fixes
+
 .PHONY: run test test-sqlite test-postgres lint audit format venv migrate demo bench messages clean
 
 $(BIN)/motcua: requirements-dev.txt pyproject.toml
@@ -36,14 +38,14 @@ run: demo
 	$(BIN)/motcua runserver $(HOST):$(PORT)
 
 lint: venv
-	$(BIN)/ruff check src tests benchmarks e2e scripts
-	$(BIN)/ruff format --check src tests benchmarks e2e scripts
+	$(BIN)/ruff check $(PY_DIRS)
+	$(BIN)/ruff format --check $(PY_DIRS)
 	$(BIN)/mypy
 	$(BIN)/motcua makemigrations --check --dry-run >/dev/null || { echo "Model changes without a migration: run 'motcua makemigrations'"; exit 1; }
 
 format: venv
-	$(BIN)/ruff check --fix src tests benchmarks e2e
-	$(BIN)/ruff format src tests benchmarks e2e
+	$(BIN)/ruff check --fix $(PY_DIRS)
+	$(BIN)/ruff format $(PY_DIRS)
 
 # Each suite keeps its own files and Redis database, so `make test` can run both at once.
 test-sqlite: venv

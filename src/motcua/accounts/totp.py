@@ -94,7 +94,7 @@ def is_required(user: Any) -> bool:
         return True
     from motcua.organisation.selectors import user_roles
 
-    held = set().union(*user_roles(user).values()) if user_roles(user) else set()
+    held: set[str] = set().union(*user_roles(user).values())
     return bool(held & roles)
 
 

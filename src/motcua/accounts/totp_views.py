@@ -5,8 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,14 +16,13 @@ from django.views.decorators.http import require_http_methods
 from motcua.accounts import lockout, totp
 from motcua.accounts.forms import TOTPCodeForm
 from motcua.accounts.models import User
+from motcua.core.decorators import staff_required
 
 
 def _staff(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.is_citizen:
-        raise PermissionDenied(_("Trang dành cho cán bộ, công chức."))
-    return user
+    """The signed-in staff account (`staff_required` has refused everybody else)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _next(request: HttpRequest) -> str:
@@ -38,7 +35,7 @@ def _next(request: HttpRequest) -> str:
 
 
 @never_cache
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
     """Đăng ký xác thực hai bước: secret + QR code, confirmed by a code; then the recovery
@@ -77,7 +74,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@staff_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Second step of the log-in: the code of the authenticator app or a recovery code."""

@@ -15,6 +15,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from motcua.ops.requestid import (
+    HEADER,
+    META_KEY,
+    new_request_id,
+    set_request_id,
+    valid_request_id,
+)
+
 DEFAULT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -30,14 +38,6 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from motcua.ops.requestid import (
-            HEADER,
-            META_KEY,
-            new_request_id,
-            set_request_id,
-            valid_request_id,
-        )
-
         # An invalid header is replaced, never echoed or logged.
         rid = valid_request_id(request.META.get(META_KEY)) or new_request_id()
         set_request_id(rid)

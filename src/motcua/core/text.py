@@ -24,3 +24,8 @@ def fold(text: str) -> str:
 def search_terms(query: str) -> list[str]:
     """Split a user's query into folded words (empty words dropped)."""
     return [word for word in fold(query).split(" ") if word]
+
+
+def compact_upper(value: str | None) -> str:
+    """A code or secret as typed from a paper receipt: no spaces anywhere, upper case."""
+    return "".join((value or "").split()).upper()

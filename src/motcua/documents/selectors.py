@@ -8,4 +8,8 @@ from motcua.dossiers.models import Dossier
 
 def documents_of(dossier: Dossier) -> list[GeneratedDocument]:
     """The stored documents of a dossier, oldest first."""
-    return list(GeneratedDocument.objects.filter(dossier=dossier).order_by("created_at", "id"))
+    return list(
+        GeneratedDocument.objects.filter(dossier=dossier)
+        .select_related("signed_version")  # the list shows each PDF's signed copy
+        .order_by("created_at", "id")
+    )

@@ -1011,17 +1011,18 @@ def _satisfaction_54(
 ) -> IndicatorResult:
     """QĐ 766 indicator 5.4: 100% − (late-dossier rate + rate of dossiers rated "not
     satisfied") (threshold 90%). PAKN are not tied to dossiers, so they do not count here."""
-    late_rate = ratio(timeliness.late, timeliness.total)
-    if late_rate is None:
+    # 100% − late rate − dislike rate = (total − late − unsatisfied) / total, rounded once, so
+    # the value is the fraction shown beside it.
+    numerator = max(timeliness.total - timeliness.late - unsatisfied, 0)
+    value = ratio(numerator, timeliness.total)
+    if value is None:
         return _na(spec, _("không có hồ sơ để tính (mẫu số bằng 0)"))
-    dislike_rate = ratio(unsatisfied, timeliness.total) or Decimal(0)
-    value = max(round2(HUNDRED - late_rate - dislike_rate), Decimal(0))
     return IndicatorResult(
         code=spec.code,
         name=spec.name,
         value=value,
         unit_of_value="%",
-        numerator=max(timeliness.total - timeliness.late - unsatisfied, 0),
+        numerator=numerator,
         denominator=timeliness.total,
         pmax=spec.pmax,
         threshold=spec.threshold,

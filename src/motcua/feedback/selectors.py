@@ -7,6 +7,7 @@ import datetime as dt
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.utils import timezone
 from motcua.accounts.models import User, UserKind
 from motcua.calendar.selectors import calendar_for_unit
 from motcua.calendar.workdays import WorkCalendar
+from motcua.core.text import compact_upper
 from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier
 from motcua.feedback import deadlines
@@ -40,12 +42,16 @@ def rating_for_dossier(dossier: Dossier) -> Rating | None:
     return Rating.objects.filter(dossier_id=dossier.pk).first()
 
 
-def can_rate(dossier: Dossier) -> bool:
-    """A returned dossier not rated yet."""
-    return (
-        dossier.state == State.RETURNED
-        and not Rating.objects.filter(dossier_id=dossier.pk).exists()
-    )
+_UNREAD: Any = object()
+
+
+def can_rate(dossier: Dossier, rating: Rating | None = _UNREAD) -> bool:
+    """A returned dossier not rated yet (`rating`: its rating when the caller has read it)."""
+    if dossier.state != State.RETURNED:
+        return False
+    if rating is _UNREAD:
+        return not Rating.objects.filter(dossier_id=dossier.pk).exists()
+    return rating is None
 
 
 def reason_labels(reasons: Iterable[str]) -> list[str]:
@@ -202,8 +208,7 @@ def action_label(action: str) -> str:
 _NO_SECRET = b"\x00" * 8
 
 
-def normalise(value: str) -> str:
-    return "".join((value or "").split()).upper()
+normalise = compact_upper
 
 
 def feedback_lookup(*, code: str, secret: str) -> Feedback | None:
@@ -211,7 +216,9 @@ def feedback_lookup(*, code: str, secret: str) -> Feedback | None:
     code, secret = normalise(code), normalise(secret)
     if not code or not secret:
         return None
-    found = Feedback.objects.select_related("unit").filter(code__iexact=code).first()
+    # Codes are written in upper case (PAKN-…) and `code` is upper-cased: an exact match, which
+    # the unique index answers (`code__iexact` would scan the table on PostgreSQL).
+    found = Feedback.objects.select_related("unit").filter(code=code).first()
     if found is None:
         hmac.compare_digest(secret.encode(), _NO_SECRET)
         return None

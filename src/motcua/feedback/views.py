@@ -228,14 +228,15 @@ def rate_at_counter(request: HttpRequest, pk: int) -> HttpResponse:
         form.is_valid()
         messages.error(request, error)
         status = 422
+    rating = selectors.rating_for_dossier(dossier)
     return render(
         request,
         "feedback/rate_counter.html",
         {
             "d": dossier,
             "form": form,
-            "rating": selectors.rating_for_dossier(dossier),
-            "can_rate": selectors.can_rate(dossier),
+            "rating": rating,
+            "can_rate": selectors.can_rate(dossier, rating),
         },
         status=status,
     )
@@ -296,8 +297,10 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         from motcua.accounts.models import User
 
         assignees = list(
-            User.objects.filter(
-                memberships__unit=f.unit, memberships__role__in=[Role.SPECIALIST, Role.LEADER]
+            User.objects.filter(  # active staff only, as the back office's assignment form
+                memberships__unit=f.unit,
+                memberships__role__in=[Role.SPECIALIST, Role.LEADER],
+                is_active=True,
             )
             .distinct()
             .order_by("username")

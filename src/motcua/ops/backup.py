@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,8 +84,7 @@ def _media_root() -> Path:
 
 
 def _private_is_local() -> bool:
-    backend = str(settings.STORAGES.get("private", {}).get("BACKEND", ""))
-    return "s3" not in backend.lower()
+    return getattr(settings, "PRIVATE_STORAGE", "local") != "s3"
 
 
 @dataclass
@@ -219,12 +219,9 @@ def restore(directory: Path, *, force: bool = False) -> dict[str, int]:
             f"{len(missing)} migrations of the backup are not applied here "
             f"(e.g. {sorted(missing)[0]}): run `motcua migrate` first (same release)."
         )
-    if not database_is_empty():
-        if not force:
-            raise BackupError("The database is not empty: restore into a fresh one, or --force.")
-        empty_database()
-    else:
-        empty_database()  # rows a migration may have seeded would collide with the backup's
+    if not force and not database_is_empty():
+        raise BackupError("The database is not empty: restore into a fresh one, or --force.")
+    empty_database()  # also rows a migration may have seeded: they would collide with the backup's
     call_command("loaddata", str(directory / DATA), verbosity=0)
     reset_sequences()
     media = _media_root()
@@ -237,7 +234,7 @@ def restore(directory: Path, *, force: bool = False) -> dict[str, int]:
             source = tar.extractfile(member)
             assert source is not None
             with source, target.open("wb") as out:
-                out.write(source.read())
+                shutil.copyfileobj(source, out)  # scans can be tens of MB: not all in memory
     counts = row_counts()
     expected = manifest["counts"]
     wrong = {k: (v, counts.get(k)) for k, v in expected.items() if counts.get(k) != v}

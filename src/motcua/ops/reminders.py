@@ -82,7 +82,7 @@ def due_items_by_user(now: dt.datetime) -> dict[int, list[DueItem]]:
 
 
 def _body(user: User, items: list[DueItem]) -> str:
-    lines = [_("Kính gửi %(name)s,") % {"name": user}, ""]
+    lines = [_("Kính gửi %(name)s,") % {"name": user.display_name}, ""]
     overdue = [i for i in items if i.overdue]
     soon = [i for i in items if not i.overdue]
     for title, group in (

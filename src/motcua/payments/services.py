@@ -128,7 +128,7 @@ def payment_confirm(*, provider_ref: str, payload: Mapping[str, Any]) -> Payment
             fields += ["paid_at", "receipt_number"]
             transaction.on_commit(lambda: tasks.send_receipt.delay(p.pk))
         p.save(update_fields=fields)
-        if p.state == PaymentState.PAID:  # processing resumes when it waited for the payment
+        if result.state == PaymentState.PAID:  # processing resumes when it waited for it
             dossier_services.dossier_financial_paid_online(
                 dossier=p.dossier_id, receipt_number=p.receipt_number or "", provider=p.provider
             )

@@ -27,7 +27,7 @@ from motcua.catalogue.models import Component, FeeRule, Field, Procedure, Proced
 from motcua.catalogue.selectors import procedure_search, procedures_in_force, version_in_force
 from motcua.catalogue.services import fee_compute
 from motcua.core.errors import DomainError
-from motcua.core.text import search_terms
+from motcua.core.text import compact_upper, search_terms
 from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.organisation.constants import UnitKind
@@ -389,12 +389,7 @@ def signed_result(dossier: Dossier) -> Any:
     )
 
 
-def normalise_code(code: str) -> str:
-    return "".join((code or "").split()).upper()
-
-
-def normalise_secret(secret: str) -> str:
-    return "".join((secret or "").split()).upper()
+normalise_code = normalise_secret = compact_upper
 
 
 _NO_SECRET = b"\x00" * 6  # never equal to a real secret (letters and digits only)

@@ -26,7 +26,7 @@ def rating_box(
     if dossier is None:
         return result
     rating = selectors.rating_for_dossier(dossier)
-    result.update(rating=rating, can_rate=rating is None and selectors.can_rate(dossier))
+    result.update(rating=rating, can_rate=selectors.can_rate(dossier, rating))
     if not result["can_rate"]:
         return result
     result["form"] = RatingForm()
