@@ -4,6 +4,7 @@ forms harvested from the pages), so that the walk covers URLs and fields added l
 from __future__ import annotations
 
 import re
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -44,9 +45,10 @@ _NAME = re.compile(r"""(?:GET|POST|query_params|data)\.(?:get|getlist)\(\s*["'](
 _PARAM = re.compile(r"""_(?:int_)?param\(\s*request\s*,\s*["'](\w+)["']""")
 
 
-def harvested_parameter_names() -> list[str]:
+@cache
+def harvested_parameter_names() -> tuple[str, ...]:
     """Every query/form parameter name the code reads by hand, plus every field of every
-    Django form and every query parameter of the API schema."""
+    Django form and every query parameter of the API schema (read once per test run)."""
     names: set[str] = set()
     for path in SRC.rglob("*.py"):
         if "/tests/" in str(path) or "/migrations/" in str(path):
@@ -57,7 +59,7 @@ def harvested_parameter_names() -> list[str]:
     names.update(_form_field_names())
     names.update(_api_query_names())
     names.discard("csrfmiddlewaretoken")
-    return sorted(names)
+    return tuple(sorted(names))
 
 
 def _form_field_names() -> set[str]:

@@ -305,7 +305,7 @@ def stub() -> Iterator[dict[str, Any]]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     state["url"] = f"http://127.0.0.1:{server.server_address[1]}/api/dvcqg/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     yield state
     server.shutdown()
