@@ -94,6 +94,22 @@ def test_committed_openapi_schema_is_up_to_date():
     assert SCHEMA_PATH.read_text(encoding="utf-8") == openapi_text()
 
 
+def test_schema_is_built_once_per_language_and_each_caller_gets_a_copy(client):
+    from django.utils import translation
+
+    from motcua.api.views import api
+
+    first = api.get_openapi_schema()
+    first["paths"].clear()  # a caller's change stays in its copy
+    second = api.get_openapi_schema()
+    assert second["paths"] and second == api.get_openapi_schema()
+    served = client.get("/api/v1/openapi.json").json()
+    assert served["paths"].keys() == second["paths"].keys()
+    with translation.override("en"):
+        assert api.get_openapi_schema()["info"] == second["info"]
+    assert ("en" in {key[2] for key in api._schemas}) and len(api._schemas) >= 2
+
+
 def test_schema_check_command_exits_1_on_a_stale_file(tmp_path: Path):
     stale = tmp_path / "openapi.json"
     stale.write_text("{}\n", encoding="utf-8")
