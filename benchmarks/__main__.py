@@ -1,4 +1,5 @@
-"""`python -m benchmarks [all|queues|stats|generate] [--scale small|full] [--database-url URL]`
+"""`python -m benchmarks [all|queues|stats|generate] [--scale small|full] [--database-url URL]`,
+`python -m benchmarks http` (benchmarks/http.py), `python -m benchmarks import` (importing.py).
 
 Sets Django up against the benchmark database (PostgreSQL), migrates, generates the data sets
 once (a marker table remembers them), runs the scenarios, prints a table and writes JSON to
@@ -447,6 +448,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks.http import main as http_main
 
         return http_main(argv[1:])
+    if argv[:1] == ["import"]:  # motcua import-dossiers vs bulk_create (benchmarks/importing.py)
+        from benchmarks.importing import main as import_main
+
+        return import_main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument(
         "scenario", nargs="?", default="all", choices=["all", "queues", "stats", "generate"]

@@ -10,12 +10,16 @@ from a second process against:
 - `/bench/intake` — POST, the counter intake (`dossier_receive_at_counter`: one dossier with 3
   components recorded and received in one transaction: code, ledger number, due date, 2
   hash-chained events, outbox rows), each request for a random one of the 16 communes;
-- `/bench/lookup` — GET, the portal's look-up by code and secret, over the 300 dossiers.
+- `/bench/lookup` — GET, the portal's look-up by code and secret, over the 300 dossiers;
+- `/bench/insert` — POST, the issue's reference floor: one row and one audit row in one
+  transaction (two bench-only tables), the least any write can cost on this server.
 
 After-commit hooks are enqueued on Redis (`CELERY_BROKER_URL=redis://127.0.0.1:6379/14`, no
 worker: the web tier's cost of handing work to Celery; the queue is emptied at the end) when
 Redis answers, else run eagerly in the request (then said in the output).
 Goals (issue 7): intake ≥ 12 % of the trivial view's req/s with p99 < 50 ms; look-up ≥ 25 %.
+The issue's reference machine served the minimal insert at 18 % of its bare view; `insert`
+shows where this server and this machine put that floor in the same run.
 """
 
 from __future__ import annotations
@@ -162,6 +166,7 @@ request = function()
   return wrk.format("POST", "/bench/intake?u=" .. math.random(0, 15), nil, "")
 end
 """
+LUA_INSERT = LUA_INTAKE.replace("/bench/intake", "/bench/insert")
 
 
 def _lua_lookup(pairs: list[tuple[str, str]]) -> str:
@@ -284,9 +289,13 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", verbosity=0, interactive=False)
     pairs = setup_world()
+    from benchmarks.http_app import MINIMAL_TABLES
+
     # Fresh planner statistics, as autovacuum keeps them in production (this kind of machine
     # runs PostgreSQL with autovacuum off, and a table never analysed can get a poor plan).
     with connection.cursor() as cursor:
+        for statement in MINIMAL_TABLES:
+            cursor.execute(statement)
         cursor.execute("ANALYZE")
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -314,15 +323,19 @@ def main(argv: list[str] | None = None) -> int:
             intake_lua.write_text(LUA_INTAKE)
             lookup_lua = Path(tmp) / "lookup.lua"
             lookup_lua.write_text(_lua_lookup(pairs))
+            insert_lua = Path(tmp) / "insert.lua"
+            insert_lua.write_text(LUA_INSERT)
             # Warm every worker on every endpoint first: a worker's first intake imports the
             # workflow, connects to the broker and prepares its statements (≈ 0.3–0.6 s, once
             # per process), which would otherwise sit in the measured tail.
             _wrk(f"{base}/bench/trivial", 3, None)
             _wrk(f"{base}/bench", 3, str(intake_lua))
             _wrk(f"{base}/bench", 3, str(lookup_lua))
+            _wrk(f"{base}/bench", 3, str(insert_lua))
             report["trivial"] = _phase(url, f"{base}/bench/trivial", args.seconds, None)
             report["intake"] = _phase(url, f"{base}/bench", args.seconds, str(intake_lua))
             report["lookup"] = _phase(url, f"{base}/bench", args.seconds, str(lookup_lua))
+            report["insert"] = _phase(url, f"{base}/bench", args.seconds, str(insert_lua))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
@@ -334,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     report["ratios"] = {
         "intake/trivial": round(report["intake"]["req_s"] / base_rps, 3),
         "lookup/trivial": round(report["lookup"]["req_s"] / base_rps, 3),
+        "insert/trivial": round(report["insert"]["req_s"] / base_rps, 3),
     }
     OUT.mkdir(exist_ok=True)
     path = OUT / f"http-{time.strftime('%Y%m%dT%H%M%S')}.json"
@@ -342,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{'endpoint':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'ratio':>7}"
         f" {'ckpt':>5}"
     )
-    for name in ("trivial", "intake", "lookup"):
+    for name in ("trivial", "intake", "lookup", "insert"):
         r = report[name]
         ratio = 1.0 if name == "trivial" else report["ratios"][f"{name}/trivial"]
         print(

@@ -1,13 +1,14 @@
 """Bench-only Django entry point for `python -m benchmarks http` (never deployed).
 
-The real settings and middleware stack (`motcua.config.settings`), plus three URLs served by
-gunicorn: `/bench/trivial` (small JSON, the baseline), `/bench/intake` (POST: the counter
+The real settings and middleware stack (`motcua.config.settings`), plus four URLs served by
+gunicorn: `/bench/trivial` (small JSON, the baseline); `/bench/intake` (POST: the counter
 intake's "receive" of `motcua.backoffice.views._intake_submit`, `dossier_receive_at_counter` — a
 dossier with 3 components recorded and received in one transaction: code, ledger number, due
-date, two events) and
-`/bench/lookup?code=…&secret=…` (the portal's look-up by code: `dossier_lookup` +
-`dossier_status`). Intake and look-up skip the log-in and CSRF of the real pages (the bench
-measures the database work and the middleware, not the session store).
+date, two events); `/bench/lookup?code=…&secret=…` (the portal's look-up by code:
+`dossier_lookup` + `dossier_status`); `/bench/insert` (POST: the issue's reference floor, one
+row and one audit row in one transaction, on two bench-only tables). Intake, look-up and insert
+skip the log-in and CSRF of the real pages (the bench measures the database work and the
+middleware, not the session store).
 """
 
 from __future__ import annotations
@@ -69,6 +70,37 @@ def intake(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"code": dossier.code, "due_at": dossier.due_at.isoformat()})
 
 
+#: Bench-only tables of `/bench/insert` (created by `benchmarks.http`, not by a migration).
+MINIMAL_TABLES = (
+    "CREATE TABLE IF NOT EXISTS bench_http_row (id bigserial PRIMARY KEY, unit text NOT NULL,"
+    " created_at timestamptz NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS bench_http_audit (id bigserial PRIMARY KEY, row_id bigint NOT"
+    " NULL, action text NOT NULL, at timestamptz NOT NULL)",
+)
+
+
+@csrf_exempt
+def minimal_insert(request: HttpRequest) -> HttpResponse:
+    """The floor of any write: one row and its audit row, in one transaction."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_http_row (unit, created_at) VALUES (%s, %s) RETURNING id",
+            [request.GET.get("u", "0"), now],
+        )
+        (row_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO bench_http_audit (row_id, action, at) VALUES (%s, %s, %s)",
+            [row_id, "create", now],
+        )
+    return JsonResponse({"id": row_id})
+
+
 def lookup(request: HttpRequest) -> HttpResponse:
     from motcua.portal import selectors
 
@@ -85,5 +117,6 @@ urlpatterns = [
     path("bench/trivial", trivial),
     path("bench/intake", intake),
     path("bench/lookup", lookup),
+    path("bench/insert", minimal_insert),
     path("", include("motcua.config.urls")),  # the real pages (hooks reverse their URLs)
 ]
