@@ -24,7 +24,7 @@ Counting rules (DOMAIN.md §2, docs/domain/calendar.md):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -358,10 +358,16 @@ class WorkCalendar:
         return lines
 
     def due(
-        self, received_at: datetime, amount: Decimal | int | float | str, unit: LimitUnit | str
+        self,
+        received_at: datetime,
+        amount: Decimal | int | float | str,
+        unit: LimitUnit | str,
+        *,
+        explain: bool = True,
     ) -> DueResult:
         """The appointment time (hạn giải quyết) for a limit of `amount` `unit` counted from
-        `received_at`, with a Vietnamese explanation of every step (DOMAIN.md §2)."""
+        `received_at`, with a Vietnamese explanation of every step (DOMAIN.md §2); with
+        `explain=False` the same time and an empty explanation (nothing is formatted)."""
         try:
             kind = LimitUnit(str(unit))
         except ValueError as exc:
@@ -373,65 +379,85 @@ class WorkCalendar:
         if value < 0:
             raise DomainError(_("Thời hạn không được âm."))
         received = self.local(received_at)
-        lines = [_("Tiếp nhận: %(at)s.") % {"at": fmt_instant(received, self.tz)}]
+        lines: list[str] | None = [] if explain else None
+
+        def say(text: Callable[[], str]) -> None:
+            if lines is not None:
+                lines.append(text())
+
+        def skipped(first: date, last: date) -> None:
+            if lines is not None:
+                lines.extend(self._skipped_lines(first, last))
+
+        say(lambda: _("Tiếp nhận: %(at)s.") % {"at": fmt_instant(received, self.tz)})
         start = self.clock_start(received, kind, lines)
         fractional_days = kind == LimitUnit.WORKING_DAYS and value != value.to_integral_value()
 
         if kind == LimitUnit.SAME_DAY:
-            lines.append(_("Thời hạn: trong ngày làm việc."))
+            say(lambda: _("Thời hạn: trong ngày làm việc."))
             due_at = self.day_end(start.date())
-            lines.extend(self._skipped_lines(received.date(), due_at.date()))
+            skipped(received.date(), due_at.date())
         elif kind == LimitUnit.WORKING_HOURS or fractional_days:
             hours = value * HOURS_PER_DAY if fractional_days else value
             if fractional_days:
-                lines.append(
-                    _("Thời hạn: %(days)s ngày làm việc = %(hours)s giờ làm việc (8 giờ/ngày).")
-                    % {"days": _fmt_amount(value), "hours": _fmt_amount(hours)}
+                say(
+                    lambda: (
+                        _("Thời hạn: %(days)s ngày làm việc = %(hours)s giờ làm việc (8 giờ/ngày).")
+                        % {"days": _fmt_amount(value), "hours": _fmt_amount(hours)}
+                    )
                 )
             else:
-                lines.append(
-                    _("Thời hạn: %(hours)s giờ làm việc, chỉ tính trong giờ làm việc.")
-                    % {"hours": _fmt_amount(hours)}
+                say(
+                    lambda: (
+                        _("Thời hạn: %(hours)s giờ làm việc, chỉ tính trong giờ làm việc.")
+                        % {"hours": _fmt_amount(hours)}
+                    )
                 )
             due_at = self.add_working_hours(start, hours)
-            lines.extend(self._skipped_lines(received.date(), due_at.date()))
+            skipped(received.date(), due_at.date())
         elif kind == LimitUnit.WORKING_DAYS:
             n = int(value)
-            lines.append(
-                _(
-                    "Thời hạn: %(n)s ngày làm việc, không tính ngày tiếp nhận %(date)s "
-                    "(BLDS 2015 Điều 147–148)."
+            say(
+                lambda: (
+                    _(
+                        "Thời hạn: %(n)s ngày làm việc, không tính ngày tiếp nhận %(date)s "
+                        "(BLDS 2015 Điều 147–148)."
+                    )
+                    % {"n": n, "date": fmt_date(start.date())}
                 )
-                % {"n": n, "date": fmt_date(start.date())}
             )
             due_day = self.add_working_days(start.date(), n)
             due_at = self.day_end(due_day)
-            lines.extend(self._skipped_lines(received.date(), due_day))
+            skipped(received.date(), due_day)
         else:  # calendar days
             n = int(value.to_integral_value(rounding=ROUND_HALF_UP))
             if n != value:
                 raise DomainError(_("Thời hạn tính theo ngày phải là số nguyên."))
             end_day = start.date() + timedelta(days=n)
-            lines.append(
-                _(
-                    "Thời hạn: %(n)s ngày, không tính ngày tiếp nhận %(date)s; ngày cuối là "
-                    "%(end)s (BLDS 2015 Điều 147–148)."
+            say(
+                lambda: (
+                    _(
+                        "Thời hạn: %(n)s ngày, không tính ngày tiếp nhận %(date)s; ngày cuối là "
+                        "%(end)s (BLDS 2015 Điều 147–148)."
+                    )
+                    % {"n": n, "date": fmt_date(start.date()), "end": fmt_date(end_day)}
                 )
-                % {"n": n, "date": fmt_date(start.date()), "end": fmt_date(end_day)}
             )
             due_day = self.next_working_day(end_day)
             if due_day != end_day:
-                lines.extend(self._skipped_lines(end_day, due_day))
-                lines.append(
-                    _(
-                        "Ngày cuối là ngày nghỉ: chuyển sang ngày làm việc tiếp theo %(date)s "
-                        "(BLDS 2015 Điều 148 khoản 5)."
+                skipped(end_day, due_day)
+                say(
+                    lambda: (
+                        _(
+                            "Ngày cuối là ngày nghỉ: chuyển sang ngày làm việc tiếp theo %(date)s "
+                            "(BLDS 2015 Điều 148 khoản 5)."
+                        )
+                        % {"date": fmt_date(due_day)}
                     )
-                    % {"date": fmt_date(due_day)}
                 )
             due_at = self.day_end(due_day)
-        lines.append(_("Hạn giải quyết: %(at)s.") % {"at": fmt_instant(due_at, self.tz)})
-        return DueResult(due_at=due_at, explanation=lines)
+        say(lambda: _("Hạn giải quyết: %(at)s.") % {"at": fmt_instant(due_at, self.tz)})
+        return DueResult(due_at=due_at, explanation=lines or [])
 
 
 # -- base rules from the `holidays` package ---------------------------------------------------

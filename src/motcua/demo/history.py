@@ -93,7 +93,7 @@ class _Gen:
 
     def due(self, received: dt.datetime, amount: int, same_day: bool) -> dt.datetime:
         unit = "same_day" if same_day else "working_days"
-        return self.cal.due(received, Decimal(amount), unit).due_at.astimezone(VN)
+        return self.cal.due(received, Decimal(amount), unit, explain=False).due_at.astimezone(VN)
 
     def line(
         self,

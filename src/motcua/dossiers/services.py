@@ -352,7 +352,7 @@ def _enter_step(
     if step is None:
         dossier.current_step_due_at = None
         return {"step": None}
-    result = calendar.due(start, step.allotted_amount, step.allotted_unit)
+    result = calendar.due(start, step.allotted_amount, step.allotted_unit, explain=False)
     dossier.current_step_due_at = result.due_at
     return {
         "step": step.order,

@@ -27,7 +27,7 @@ def deadlines_from(calendar: WorkCalendar, received_at: dt.datetime) -> Deadline
     """Classification, information-request and answer deadlines for a receipt at `received_at`."""
 
     def due(days: int) -> dt.datetime:
-        return calendar.due(received_at, int(days), LimitUnit.WORKING_DAYS).due_at
+        return calendar.due(received_at, int(days), LimitUnit.WORKING_DAYS, explain=False).due_at
 
     return Deadlines(
         classify_due_at=due(setting("FEEDBACK_CLASSIFY_DAYS")),
@@ -39,7 +39,7 @@ def deadlines_from(calendar: WorkCalendar, received_at: dt.datetime) -> Deadline
 def publish_due(calendar: WorkCalendar, answered_at: dt.datetime) -> dt.datetime:
     """Publication deadline counted from the answer."""
     days = int(setting("FEEDBACK_PUBLISH_DAYS"))
-    return calendar.due(answered_at, days, LimitUnit.WORKING_DAYS).due_at
+    return calendar.due(answered_at, days, LimitUnit.WORKING_DAYS, explain=False).due_at
 
 
 def current_due(

@@ -61,6 +61,25 @@ def test_due_never_lands_on_a_day_off_and_is_after_receipt(
     assert result.due_at.timetz().replace(tzinfo=None) <= CAL.sessions[-1].end
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    instants,
+    st.decimals(min_value=0, max_value=30, places=1),
+    st.sampled_from(list(LimitUnit)),
+)
+def test_due_without_explanation_is_the_same_time(
+    received: dt.datetime, amount: Decimal, unit: LimitUnit
+) -> None:
+    """`explain=False` (callers that read only the time: a step's deadline, PAKN deadlines)
+    skips the text, never the arithmetic."""
+    if unit == LimitUnit.CALENDAR_DAYS:
+        amount = amount.to_integral_value()
+    explained = CAL.due(received, amount, unit)
+    quiet = CAL.due(received, amount, unit, explain=False)
+    assert quiet.due_at == explained.due_at
+    assert quiet.explanation == [] and explained.explanation
+
+
 @settings(max_examples=100, deadline=None)
 @given(instants, st.integers(min_value=1, max_value=20))
 def test_due_is_monotonic_in_amount(received: dt.datetime, n: int) -> None:
