@@ -81,7 +81,7 @@ class MotcuaApi(NinjaAPI):
         built = self._schemas.get(key)
         if built is None:
             built = self._schemas[key] = self._build_schema(path_prefix, path_params)
-        return copy.deepcopy(built)
+        return copy.deepcopy(built, {id(self): self})  # the copy still points at this API
 
     @cached_property
     def _schemas(self) -> dict[tuple[Any, ...], OpenAPISchema]:
