@@ -261,6 +261,22 @@ def _wrk(url: str, seconds: int, script: str | None) -> dict[str, Any]:
     return parsed
 
 
+def prepare(url: str, broker: str | None) -> list[tuple[str, str]]:
+    """This process set up on the bench database `url` (created if missing, migrated) with the
+    bench settings, and the world of `setup_world` (its look-up pairs)."""
+    os.environ.update({k: v for k, v in _env(url, broker).items() if k != "PYTHONPATH"})
+    sys.path[:0] = [str(ROOT)]
+    from benchmarks.__main__ import _ensure_database
+
+    _ensure_database(url)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    return setup_world()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks http")
     parser.add_argument(
@@ -276,19 +292,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     url = args.database_url
     broker = BROKER if _answers("127.0.0.1", 6379) else None
-    os.environ.update({k: v for k, v in _env(url, broker).items() if k != "PYTHONPATH"})
-    sys.path[:0] = [str(ROOT)]
-    from benchmarks.__main__ import _ensure_database
-
-    _ensure_database(url)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
+    pairs = prepare(url, broker)
     from django.db import connection
 
-    call_command("migrate", verbosity=0, interactive=False)
-    pairs = setup_world()
     from benchmarks.http_app import MINIMAL_TABLES
 
     # Fresh planner statistics, as autovacuum keeps them in production (this kind of machine

@@ -17,11 +17,10 @@ import datetime as dt
 import json
 import os
 import statistics
-import sys
 import time
 from typing import Any
 
-from benchmarks.http import DEFAULT_URL, OUT, ROOT
+from benchmarks.http import DEFAULT_URL, OUT, prepare
 
 
 def _lines(unit_code: str, procedure: str, n: int, tag: str) -> list[str]:
@@ -80,24 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    os.environ.update(
-        DATABASE_URL=args.database_url,
-        DJANGO_SETTINGS_MODULE="motcua.config.settings",
-        DJANGO_DEBUG="0",
-        MOTCUA_LOG_LEVEL="ERROR",
-    )
-    sys.path[:0] = [str(ROOT)]
-    from benchmarks.__main__ import _ensure_database
-
-    _ensure_database(args.database_url)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    from benchmarks.http import setup_world
-
-    setup_world()
+    prepare(args.database_url, None)
     runs = [_one_run(args.lines, r) for r in range(args.runs)]
     medians = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     report = {
