@@ -255,11 +255,11 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING (JSON, request ids)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# After-commit hooks of dossier events (motcua.dossiers.tasks): an outbox row still open after
-# this many minutes is re-enqueued by the sweeper, at most MAX_ATTEMPTS dispatches; completed
-# rows are purged after KEEP_DAYS.
-# With a broker, committed events wait up to this long to share one message (0: one message
-# per transaction, sent by the committing thread); dossiers.handoff.
+# After-commit hooks of dossier events (motcua.dossiers.tasks). With a broker, committed events
+# wait up to BATCH_MS to share one message (0: one message per transaction, sent by the
+# committing thread; dossiers.handoff). An outbox row still open after STALE_MINUTES is
+# re-enqueued by the sweeper, at most MAX_ATTEMPTS dispatches; completed rows are purged after
+# KEEP_DAYS.
 MOTCUA_DISPATCH_BATCH_MS = int(os.environ.get("MOTCUA_DISPATCH_BATCH_MS", "50"))
 MOTCUA_DISPATCH_STALE_MINUTES = int(os.environ.get("MOTCUA_DISPATCH_STALE_MINUTES", "5"))
 MOTCUA_DISPATCH_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_DISPATCH_MAX_ATTEMPTS", "10"))
