@@ -9,7 +9,7 @@ PORT ?= 8000
 
 PY_DIRS := src tests benchmarks e2e scripts  # what lint checks and format fixes
 
-.PHONY: run test test-sqlite test-postgres lint audit format venv migrate demo bench messages clean
+.PHONY: run test test-sqlite test-postgres checks-then-sqlite lint audit format venv migrate demo bench messages clean
 
 $(BIN)/motcua: requirements-dev.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
@@ -69,10 +69,14 @@ test-postgres: venv
 audit: venv
 	$(BIN)/python scripts/audit.py requirements.txt requirements-dev.txt
 
-# The two suites run side by side (one per core); each one's output is printed whole when it
-# ends (GNU make --output-sync), and make fails if either fails.
-test: lint audit
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+# Two lanes side by side (one per core): the PostgreSQL suite, the longer one, in the first; lint,
+# audit and the SQLite suite one after the other in the second. Each lane's output is printed
+# whole when it ends (GNU make --output-sync), and make fails if anything fails.
+test: venv
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres checks-then-sqlite
+
+checks-then-sqlite: venv
+	@$(MAKE) --no-print-directory -j1 lint audit test-sqlite
 
 bench: venv
 	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt

@@ -1,7 +1,8 @@
 """Known-vulnerability check of the locked dependencies (`make audit`, part of `make test`).
 
 Runs `pip-audit -r FILE --require-hashes --disable-pip --format json` for requirements.txt and
-requirements-dev.txt and reads its JSON report:
+requirements-dev.txt and reads its JSON report (a file whose every pin is in another file of the
+list, as requirements.txt's are in requirements-dev.txt, is audited with that one, not twice):
 
 - a vulnerability → FAILED, naming the package, the locked version, the advisory id (and its
   aliases) and the versions that fix it; exit status 1;
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +48,7 @@ NETWORK_ERRORS = (
     "sslerror",
 )
 NOT_FOUND = "not found on pypi"
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,26 @@ def run(requirements: str, service: str, timeout: int) -> Outcome:
     return judge(requirements, done.returncode, done.stdout, done.stderr)
 
 
+def pins(requirements: str) -> frozenset[str]:
+    """The `name==version` lines of a requirements file, names normalised (PEP 503)."""
+    found = set()
+    for line in (ROOT / requirements).read_text(encoding="utf-8").splitlines():
+        match = PIN.match(line)
+        if match:
+            found.add(f"{re.sub(r'[-_.]+', '-', match[1]).lower()}=={match[2]}")
+    return frozenset(found)
+
+
+def covered_by(requirements: str, others: list[str]) -> str | None:
+    """Another file of `others` that pins every package of `requirements` at the same version
+    (requirements-dev.txt holds all of requirements.txt): auditing it audits both."""
+    own = pins(requirements)
+    for other in others:
+        if other != requirements and own and own <= pins(other) and own != pins(other):
+            return other
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("requirements", nargs="*", default=list(DEFAULT_FILES))
@@ -207,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     strict = os.environ.get("MOTCUA_REQUIRE_AUDIT", "") not in ("", "0")
     status = 0
     for requirements in args.requirements:
+        covering = covered_by(requirements, args.requirements)
+        if covering:
+            print(f"{requirements}: every pin is also in {covering}; audited with it")
+            continue
         outcome = run(requirements, args.service, args.timeout)
         for line in outcome.lines:
             print(line)

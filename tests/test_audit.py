@@ -102,3 +102,24 @@ def test_vulnerability_makes_main_fail(monkeypatch, capsys):
     )
     assert audit.main(["requirements.txt"]) == 1
     assert "django==5.2.1" in capsys.readouterr().out
+
+
+def test_a_file_whose_pins_another_file_holds_is_audited_with_it(tmp_path, monkeypatch, capsys):
+    base = tmp_path / "base.txt"
+    dev = tmp_path / "dev.txt"
+    base.write_text("Django==5.2.8 \\\n    --hash=sha256:aa\nzope.interface==7.0\n")
+    dev.write_text("django==5.2.8 \\\n    --hash=sha256:aa\nzope-interface==7.0\npytest==8.4.2\n")
+    audited: list[str] = []
+    monkeypatch.setattr(
+        audit,
+        "run",
+        lambda req, service, timeout: audited.append(req) or audit.Outcome("ok", (f"OK: {req}",)),
+    )
+    assert audit.main([str(base), str(dev)]) == 0
+    assert audited == [str(dev)]
+    assert f"{base}: every pin is also in {dev}; audited with it" in capsys.readouterr().out
+    # A version that differs, or a file that is not a strict subset, is audited on its own.
+    dev.write_text("django==5.2.9\nzope-interface==7.0\npytest==8.4.2\n")
+    assert audit.covered_by(str(base), [str(base), str(dev)]) is None
+    dev.write_text(base.read_text())
+    assert audit.covered_by(str(base), [str(base), str(dev)]) is None
