@@ -37,6 +37,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils.translation import gettext as _
 
 FORMAT = "motcua-backup/1"
 DATA, FILES, MANIFEST = "data.mjson", "files.tar", "manifest.json"
@@ -99,7 +100,7 @@ def backup(output: Path) -> BackupResult:
     empty). The files hold personal data: the directory is made readable by its owner only."""
     output.mkdir(parents=True, exist_ok=True, mode=0o700)
     if any(output.iterdir()):
-        raise BackupError(f"{output} is not empty.")
+        raise BackupError(_("Thư mục %(path)s không trống.") % {"path": output})
     os.chmod(output, 0o700)
     outermost = not connection.in_atomic_block
     with transaction.atomic():  # one consistent snapshot of every table
@@ -181,12 +182,20 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     try:
         manifest = json.loads((directory / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise BackupError(f"{directory / MANIFEST} cannot be read: {exc}") from exc
+        raise BackupError(
+            _("Không đọc được tệp %(path)s: %(error)s")
+            % {"path": directory / MANIFEST, "error": exc}
+        ) from exc
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
+        raise BackupError(
+            _("Định dạng sao lưu không được hỗ trợ: %(format)r.")
+            % {"format": manifest.get("format")}
+        )
     for name in (DATA, FILES):
         if _sha256(directory / name) != manifest["sha256"][name]:
-            raise BackupError(f"{name} does not match its SHA-256 in the manifest (damaged).")
+            raise BackupError(
+                _("%(name)s không khớp mã SHA-256 ghi trong manifest (tệp hỏng).") % {"name": name}
+            )
     return manifest
 
 
@@ -195,7 +204,7 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     for member in tar.getmembers():
         name = Path(member.name)
         if name.is_absolute() or ".." in name.parts or not member.isfile():
-            raise BackupError(f"Refusing the archive member {member.name!r}.")
+            raise BackupError(_("Từ chối mục %(name)r trong tệp lưu trữ.") % {"name": member.name})
         members.append(member)
     return members
 
@@ -216,11 +225,19 @@ def restore(directory: Path, *, force: bool = False) -> dict[str, int]:
     missing = {tuple(m) for m in manifest["migrations"]} - {tuple(m) for m in applied_migrations()}
     if missing:
         raise BackupError(
-            f"{len(missing)} migrations of the backup are not applied here "
-            f"(e.g. {sorted(missing)[0]}): run `motcua migrate` first (same release)."
+            _(
+                "%(count)s migration của bản sao lưu chưa được áp dụng ở đây (ví dụ %(first)s): "
+                "hãy chạy `motcua migrate` trước (cùng phiên bản phần mềm)."
+            )
+            % {"count": len(missing), "first": sorted(missing)[0]}
         )
     if not force and not database_is_empty():
-        raise BackupError("The database is not empty: restore into a fresh one, or --force.")
+        raise BackupError(
+            _(
+                "Cơ sở dữ liệu không trống: hãy khôi phục vào một cơ sở dữ liệu mới, "
+                "hoặc dùng --force."
+            )
+        )
     empty_database()  # also rows a migration may have seeded: they would collide with the backup's
     call_command("loaddata", str(directory / DATA), verbosity=0)
     reset_sequences()
@@ -239,7 +256,9 @@ def restore(directory: Path, *, force: bool = False) -> dict[str, int]:
     expected = manifest["counts"]
     wrong = {k: (v, counts.get(k)) for k, v in expected.items() if counts.get(k) != v}
     if wrong:
-        raise BackupError(f"Row counts differ after the restore: {wrong}")
+        raise BackupError(
+            _("Số bản ghi sau khi khôi phục không khớp: %(wrong)s") % {"wrong": wrong}
+        )
     return counts
 
 

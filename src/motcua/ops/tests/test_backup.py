@@ -87,7 +87,7 @@ def test_round_trip_gives_identical_statistics_pages_and_files(world, client, tm
     assert manifest["media_files"] == 1
     assert oct((tmp_path / "bk" / "data.mjson").stat().st_mode)[-3:] == "600"
 
-    with pytest.raises(CommandError, match="not empty"):
+    with pytest.raises(CommandError, match="không trống"):
         call_command("restore", str(tmp_path / "bk"))
     empty_database()
     assert database_is_empty()
@@ -113,14 +113,14 @@ def test_restore_refuses_a_damaged_backup(world, tmp_path):
     call_command("backup", "--output", str(tmp_path / "bk"), stdout=io.StringIO())
     with (tmp_path / "bk" / "data.mjson").open("a") as fh:
         fh.write(" ")
-    with pytest.raises(CommandError, match="SHA-256"):
+    with pytest.raises(CommandError, match="không khớp mã SHA-256"):
         call_command("restore", str(tmp_path / "bk"), "--force")
 
 
 def test_backup_refuses_a_non_empty_directory_and_restore_an_unsafe_tar(world, tmp_path):
     (tmp_path / "bk").mkdir()
     (tmp_path / "bk" / "x").write_text("x")
-    with pytest.raises(CommandError, match="not empty"):
+    with pytest.raises(CommandError, match="không trống"):
         call_command("backup", "--output", str(tmp_path / "bk"))
     from motcua.ops import backup as module
 
