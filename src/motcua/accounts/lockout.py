@@ -78,9 +78,22 @@ def clear(attempt: Attempt) -> None:
     cache.delete_many([f"{attempt.key}:fails", f"{attempt.key}:lock"])
 
 
-def locked_message(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return _(
-        "Tài khoản tạm thời bị khóa do đăng nhập sai quá %(n)d lần. "
-        "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
-    ) % {"n": max_failures(), "m": minutes}
+def locked_message(seconds: int, *, second_step: bool = False) -> str:
+    """The lockout's message: of the password log-in, or (`second_step`) of the two-step
+    verification code, which is counted apart (motcua.accounts.totp)."""
+    values = {"n": max_failures(), "m": max(1, math.ceil(seconds / 60))}
+    if second_step:
+        return (
+            _(
+                "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước quá %(n)d lần. "
+                "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
+            )
+            % values
+        )
+    return (
+        _(
+            "Tài khoản tạm thời bị khóa do đăng nhập sai quá %(n)d lần. "
+            "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
+        )
+        % values
+    )

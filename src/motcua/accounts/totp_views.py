@@ -97,7 +97,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(_next(request))
         if result.locked_seconds:
-            form.add_error(None, lockout.locked_message(result.locked_seconds))
+            form.add_error(None, lockout.locked_message(result.locked_seconds, second_step=True))
         else:
             form.add_error(
                 "code",

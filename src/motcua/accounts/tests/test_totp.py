@@ -127,7 +127,9 @@ def test_wrong_code_is_refused_in_vietnamese_and_counts_towards_the_lockout():
     assert "tạm thời bị khóa" in third.content.decode()
     # Locked: even the right code is refused now.
     locked = client.post("/xac-thuc-hai-buoc/", {"code": pyotp.TOTP(secret).now()})
-    assert locked.status_code == 400 and "tạm thời bị khóa" in locked.content.decode()
+    html = locked.content.decode()
+    assert locked.status_code == 400 and "tạm thời bị khóa" in html
+    assert "nhập sai mã xác thực hai bước" in html and "đăng nhập sai" not in html
     assert client.get("/").status_code == 302
 
 
