@@ -14,8 +14,9 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -118,20 +119,43 @@ def send_deadline_reminders(now: dt.datetime | None = None) -> int:
     )
     sent = 0
     users = User.objects.filter(pk__in=set(by_user) - done, is_active=True).exclude(email="")
-    for user in users.order_by("pk"):
-        items = by_user[user.pk]
-        subject = _("Một cửa: %(overdue)s hồ sơ quá hạn, %(soon)s hồ sơ sắp đến hạn") % {
-            "overdue": sum(i.overdue for i in items),
-            "soon": sum(not i.overdue for i in items),
-        }
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(user=user, day=today, dossiers=len(items))
-                send_mail(subject, _body(user, items), None, [user.email])
-        except IntegrityError:
-            continue  # sent meanwhile by another run
-        except Exception:
-            logger.exception("Deadline reminder to user %s failed", user.pk)
-            continue
-        sent += 1
+    # One connection to the mail server for the run, not one per e-mail; after a failed send
+    # it is opened afresh for the next e-mail.
+    connection = get_connection()
+    _open(connection)
+    try:
+        for user in users.order_by("pk"):
+            if _send_digest(user, by_user[user.pk], today, connection):
+                sent += 1
+    finally:
+        connection.close()
     return sent
+
+
+def _open(connection: Any) -> None:
+    """Open the mail connection; if the server does not answer, each send tries again (and
+    logs its own failure)."""
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("Mail server connection for the deadline reminders failed")
+
+
+def _send_digest(user: User, items: list[DueItem], today: dt.date, connection: Any) -> bool:
+    """Record and send one digest (both or neither); False when it was not sent."""
+    subject = _("Một cửa: %(overdue)s hồ sơ quá hạn, %(soon)s hồ sơ sắp đến hạn") % {
+        "overdue": sum(i.overdue for i in items),
+        "soon": sum(not i.overdue for i in items),
+    }
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(user=user, day=today, dossiers=len(items))
+            send_mail(subject, _body(user, items), None, [user.email], connection=connection)
+    except IntegrityError:
+        return False  # sent meanwhile by another run
+    except Exception:
+        logger.exception("Deadline reminder to user %s failed", user.pk)
+        connection.close()
+        _open(connection)
+        return False
+    return True

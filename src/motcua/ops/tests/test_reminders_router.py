@@ -132,3 +132,48 @@ def test_reports_database_setting_from_the_environment(url):
         assert out == "['default', 'reports'] replica.example"
     else:
         assert out == "['default'] None"
+
+
+def test_one_mail_connection_per_run_and_a_fresh_one_after_a_failed_send(due_world, monkeypatch):
+    """The digests share one connection to the mail server; a send that fails is logged, its
+    digest is not marked as sent (tomorrow's run… or a rerun sends it) and the next digest goes
+    out through a reopened connection."""
+    from collections.abc import Sequence
+
+    from django.core.mail import EmailMessage
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from motcua.ops import reminders
+
+    commune, *_ = due_world
+    opened: list[int] = []
+    closed: list[int] = []
+    connections: list[EmailBackend] = []
+    refused = {commune.leader.email}
+
+    class Backend(EmailBackend):
+        def open(self) -> bool:
+            opened.append(1)
+            return True
+
+        def close(self) -> None:
+            closed.append(1)
+
+        def send_messages(self, messages: Sequence[EmailMessage]) -> int:
+            if messages[0].to[0] in refused:
+                raise OSError("421 service not available")
+            return super().send_messages(messages)
+
+    def get_connection() -> EmailBackend:
+        connections.append(Backend())
+        return connections[-1]
+
+    monkeypatch.setattr(reminders, "get_connection", get_connection)
+    assert send_deadline_reminders(now=WEDNESDAY) == 1
+    assert len(connections) == 1
+    assert len(opened) == 2 and len(closed) == 2  # reopened once after the failure
+    assert [m.to[0] for m in mail.outbox] == [commune.specialist.email]
+    assert list(ReminderSent.objects.values_list("user_id", flat=True)) == [commune.specialist.pk]
+    refused.clear()
+    assert send_deadline_reminders(now=WEDNESDAY) == 1  # the leader's digest, on a rerun
+    assert {m.to[0] for m in mail.outbox} == {commune.specialist.email, commune.leader.email}
