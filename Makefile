@@ -71,12 +71,14 @@ audit: venv
 
 # Two lanes side by side (one per core): the PostgreSQL suite, the longer one, in the first; lint,
 # audit and the SQLite suite one after the other in the second. Each lane's output is printed
-# whole when it ends (GNU make --output-sync), and make fails if anything fails.
+# whole when the lane ends (GNU make --output-sync=recurse), and make fails if anything fails
+# (after the other lane has finished).
 test: venv
-	@$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres checks-then-sqlite
+	@$(MAKE) --no-print-directory -j2 --output-sync=recurse test-postgres checks-then-sqlite
 
 checks-then-sqlite: venv
-	@$(MAKE) --no-print-directory -j1 lint audit test-sqlite
+	@$(MAKE) --no-print-directory lint && $(MAKE) --no-print-directory audit \
+		&& $(MAKE) --no-print-directory test-sqlite
 
 bench: venv
 	$(BIN)/pip install --quiet --require-hashes -r requirements-bench.txt

@@ -201,13 +201,18 @@ def run(requirements: str, service: str, timeout: int) -> Outcome:
     return judge(requirements, done.returncode, done.stdout, done.stderr)
 
 
-def pins(requirements: str) -> frozenset[str]:
-    """The `name==version` lines of a requirements file, names normalised (PEP 503)."""
+def pins(requirements: str) -> frozenset[str] | None:
+    """The `name==version` lines of a requirements file, names normalised (PEP 503); None when
+    the file has another kind of requirement (`-r`, `-e`, a URL, a range…), which only its own
+    audit covers. Indented lines (hashes, comments of a pin) and comments are skipped."""
     found = set()
     for line in (ROOT / requirements).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line[0].isspace() or line.startswith("#"):
+            continue
         match = PIN.match(line)
-        if match:
-            found.add(f"{re.sub(r'[-_.]+', '-', match[1]).lower()}=={match[2]}")
+        if match is None:
+            return None
+        found.add(f"{re.sub(r'[-_.]+', '-', match[1]).lower()}=={match[2]}")
     return frozenset(found)
 
 
@@ -216,7 +221,8 @@ def covered_by(requirements: str, others: list[str]) -> str | None:
     (requirements-dev.txt holds all of requirements.txt): auditing it audits both."""
     own = pins(requirements)
     for other in others:
-        if other != requirements and own and own <= pins(other) and own != pins(other):
+        theirs = pins(other) if other != requirements else None
+        if own and theirs is not None and own < theirs:
             return other
     return None
 
@@ -232,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     for requirements in args.requirements:
         covering = covered_by(requirements, args.requirements)
         if covering:
-            print(f"{requirements}: every pin is also in {covering}; audited with it")
+            print(f"{requirements}: every pin is also in {covering}; its audit covers both")
             continue
         outcome = run(requirements, args.service, args.timeout)
         for line in outcome.lines:

@@ -85,7 +85,7 @@ def locked_message(seconds: int, *, second_step: bool = False) -> str:
     if second_step:
         return (
             _(
-                "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước quá %(n)d lần. "
+                "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước %(n)d lần. "
                 "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
             )
             % values

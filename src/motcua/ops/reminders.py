@@ -117,32 +117,49 @@ def send_deadline_reminders(now: dt.datetime | None = None) -> int:
             "user_id", flat=True
         )
     )
-    sent = 0
-    users = User.objects.filter(pk__in=set(by_user) - done, is_active=True).exclude(email="")
-    # One connection to the mail server for the run, not one per e-mail; after a failed send
-    # it is opened afresh for the next e-mail.
+    users = list(
+        User.objects.filter(pk__in=set(by_user) - done, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+    if not users:
+        return 0
+    # One connection to the mail server for the run, not one per e-mail. A send that fails
+    # (the server dropped the connection, an idle timeout) is tried once more on a fresh
+    # connection; when the server cannot be reached the run stops, and the digests not sent
+    # stay unmarked for the next run.
     connection = get_connection()
-    _open(connection)
+    sent = 0
     try:
-        for user in users.order_by("pk"):
-            if _send_digest(user, by_user[user.pk], today, connection):
-                sent += 1
+        if not _open(connection):
+            return 0
+        for user in users:
+            for _attempt in (1, 2):  # a failed send is tried once more
+                outcome = _send_digest(user, by_user[user.pk], today, connection)
+                if outcome is not None:
+                    sent += outcome
+                    break
+                connection.close()
+                if not _open(connection):
+                    return sent
     finally:
         connection.close()
     return sent
 
 
-def _open(connection: Any) -> None:
-    """Open the mail connection; if the server does not answer, each send tries again (and
-    logs its own failure)."""
+def _open(connection: Any) -> bool:
+    """Open the mail connection; False (logged) when the server does not answer."""
     try:
         connection.open()
     except Exception:
         logger.exception("Mail server connection for the deadline reminders failed")
+        return False
+    return True
 
 
-def _send_digest(user: User, items: list[DueItem], today: dt.date, connection: Any) -> bool:
-    """Record and send one digest (both or neither); False when it was not sent."""
+def _send_digest(user: User, items: list[DueItem], today: dt.date, connection: Any) -> bool | None:
+    """Record and send one digest (both or neither): True when sent, False when another run
+    sent it meanwhile, None when the send failed (logged; nothing recorded)."""
     subject = _("Một cửa: %(overdue)s hồ sơ quá hạn, %(soon)s hồ sơ sắp đến hạn") % {
         "overdue": sum(i.overdue for i in items),
         "soon": sum(not i.overdue for i in items),
@@ -155,7 +172,5 @@ def _send_digest(user: User, items: list[DueItem], today: dt.date, connection: A
         return False  # sent meanwhile by another run
     except Exception:
         logger.exception("Deadline reminder to user %s failed", user.pk)
-        connection.close()
-        _open(connection)
-        return False
+        return None
     return True

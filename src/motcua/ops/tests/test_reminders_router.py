@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -134,46 +135,65 @@ def test_reports_database_setting_from_the_environment(url):
         assert out == "['default'] None"
 
 
+class Backend:
+    """A mail backend that counts its connections and refuses some addresses or every open."""
+
+    def __init__(self, refused: set[str], down: bool = False) -> None:
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self.refused, self.down = refused, down
+        self.opened = self.closed = 0
+        self.tried: list[str] = []
+        self.locmem = EmailBackend()
+
+    def open(self) -> bool:
+        if self.down:
+            raise ConnectionRefusedError("mail server down")
+        self.opened += 1
+        return True
+
+    def close(self) -> None:
+        self.closed += 1
+
+    def send_messages(self, messages: Any) -> int:
+        self.tried.append(messages[0].to[0])
+        if messages[0].to[0] in self.refused:
+            raise OSError("421 service not available, closing transmission channel")
+        return int(self.locmem.send_messages(messages))
+
+
 def test_one_mail_connection_per_run_and_a_fresh_one_after_a_failed_send(due_world, monkeypatch):
-    """The digests share one connection to the mail server; a send that fails is logged, its
-    digest is not marked as sent (tomorrow's run… or a rerun sends it) and the next digest goes
-    out through a reopened connection."""
-    from collections.abc import Sequence
-
-    from django.core.mail import EmailMessage
-    from django.core.mail.backends.locmem import EmailBackend
-
+    """The digests share one connection to the mail server; a send that fails is tried once
+    more on a reopened connection, then left unmarked (a rerun sends it), and the next digest
+    goes out through a fresh connection."""
     from motcua.ops import reminders
 
     commune, *_ = due_world
-    opened: list[int] = []
-    closed: list[int] = []
-    connections: list[EmailBackend] = []
-    refused = {commune.leader.email}
-
-    class Backend(EmailBackend):
-        def open(self) -> bool:
-            opened.append(1)
-            return True
-
-        def close(self) -> None:
-            closed.append(1)
-
-        def send_messages(self, messages: Sequence[EmailMessage]) -> int:
-            if messages[0].to[0] in refused:
-                raise OSError("421 service not available")
-            return super().send_messages(messages)
-
-    def get_connection() -> EmailBackend:
-        connections.append(Backend())
-        return connections[-1]
-
-    monkeypatch.setattr(reminders, "get_connection", get_connection)
+    first, second = sorted([commune.specialist, commune.leader], key=lambda u: u.pk)
+    backend = Backend(refused={first.email})
+    monkeypatch.setattr(reminders, "get_connection", lambda: backend)
     assert send_deadline_reminders(now=WEDNESDAY) == 1
-    assert len(connections) == 1
-    assert len(opened) == 2 and len(closed) == 2  # reopened once after the failure
-    assert [m.to[0] for m in mail.outbox] == [commune.specialist.email]
-    assert list(ReminderSent.objects.values_list("user_id", flat=True)) == [commune.specialist.pk]
-    refused.clear()
-    assert send_deadline_reminders(now=WEDNESDAY) == 1  # the leader's digest, on a rerun
-    assert {m.to[0] for m in mail.outbox} == {commune.specialist.email, commune.leader.email}
+    assert backend.tried == [first.email, first.email, second.email]
+    assert backend.opened == 3  # the run's connection, reopened after each failed try
+    assert backend.closed == 3
+    assert [m.to[0] for m in mail.outbox] == [second.email]
+    assert list(ReminderSent.objects.values_list("user_id", flat=True)) == [second.pk]
+    backend.refused.clear()
+    assert send_deadline_reminders(now=WEDNESDAY) == 1  # the first digest, on a rerun
+    assert {m.to[0] for m in mail.outbox} == {first.email, second.email}
+
+
+def test_a_mail_server_that_does_not_answer_stops_the_run_and_marks_nothing(due_world, monkeypatch):
+    from motcua.ops import reminders
+
+    backend = Backend(refused=set(), down=True)
+    monkeypatch.setattr(reminders, "get_connection", lambda: backend)
+    assert send_deadline_reminders(now=WEDNESDAY) == 0
+    assert backend.tried == [] and mail.outbox == []
+    assert not ReminderSent.objects.exists()
+    # Nobody to send to (all sent already): no connection is opened at all.
+    backend.down = False
+    assert send_deadline_reminders(now=WEDNESDAY) == 2
+    opened = backend.opened
+    assert send_deadline_reminders(now=WEDNESDAY) == 0
+    assert backend.opened == opened
