@@ -117,10 +117,7 @@ def test_a_file_whose_pins_another_file_holds_is_audited_with_it(tmp_path, monke
     )
     assert audit.main([str(base), str(dev)]) == 0
     assert audited == [str(dev)]
-    assert (
-        f"{base}: every pin is also in {dev}; its audit covers both"
-        in capsys.readouterr().out
-    )
+    assert f"{base}: every pin is also in {dev}; its audit covers both" in capsys.readouterr().out
     # A version that differs, or a file that is not a strict subset, is audited on its own.
     dev.write_text("django==5.2.9\nzope-interface==7.0\npytest==8.4.2\n")
     assert audit.covered_by(str(base), [str(base), str(dev)]) is None
