@@ -92,7 +92,7 @@ def locked_message(seconds: int, *, second_step: bool = False) -> str:
         )
     return (
         _(
-            "Tài khoản tạm thời bị khóa do đăng nhập sai quá %(n)d lần. "
+            "Tài khoản tạm thời bị khóa do đăng nhập sai %(n)d lần. "
             "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
         )
         % values
