@@ -81,19 +81,14 @@ def clear(attempt: Attempt) -> None:
 def locked_message(seconds: int, *, second_step: bool = False) -> str:
     """The lockout's message: of the password log-in, or (`second_step`) of the two-step
     verification code, which is counted apart (motcua.accounts.totp)."""
-    values = {"n": max_failures(), "m": max(1, math.ceil(seconds / 60))}
     if second_step:
-        return (
-            _(
-                "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước %(n)d lần. "
-                "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
-            )
-            % values
+        text = _(
+            "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước %(n)d lần. "
+            "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
         )
-    return (
-        _(
+    else:
+        text = _(
             "Tài khoản tạm thời bị khóa do đăng nhập sai %(n)d lần. "
             "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
         )
-        % values
-    )
+    return text % {"n": max_failures(), "m": max(1, math.ceil(seconds / 60))}

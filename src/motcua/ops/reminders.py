@@ -134,17 +134,22 @@ def send_deadline_reminders(now: dt.datetime | None = None) -> int:
         if not _open(connection):
             return 0
         for user in users:
-            for _attempt in (1, 2):  # a failed send is tried once more
-                outcome = _send_digest(user, by_user[user.pk], today, connection)
-                if outcome is not None:
-                    sent += outcome
+            outcome = _send_digest(user, by_user[user.pk], today, connection)
+            if outcome is None:  # failed: once more on a fresh connection
+                if not _reopen(connection):
                     break
-                connection.close()
-                if not _open(connection):
-                    return sent
+                outcome = _send_digest(user, by_user[user.pk], today, connection)
+                if outcome is None and not _reopen(connection):
+                    break
+            sent += bool(outcome)
     finally:
         connection.close()
     return sent
+
+
+def _reopen(connection: Any) -> bool:
+    connection.close()
+    return _open(connection)
 
 
 def _open(connection: Any) -> bool:
