@@ -260,7 +260,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # committing thread; dossiers.handoff). An outbox row still open after STALE_MINUTES is
 # re-enqueued by the sweeper, at most MAX_ATTEMPTS dispatches; completed rows are purged after
 # KEEP_DAYS.
-MOTCUA_DISPATCH_BATCH_MS = int(os.environ.get("MOTCUA_DISPATCH_BATCH_MS", "50"))
+MOTCUA_DISPATCH_BATCH_MS = int(os.environ.get("MOTCUA_DISPATCH_BATCH_MS", "200"))
 MOTCUA_DISPATCH_STALE_MINUTES = int(os.environ.get("MOTCUA_DISPATCH_STALE_MINUTES", "5"))
 MOTCUA_DISPATCH_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_DISPATCH_MAX_ATTEMPTS", "10"))
 MOTCUA_DISPATCH_KEEP_DAYS = int(os.environ.get("MOTCUA_DISPATCH_KEEP_DAYS", "7"))

@@ -1,11 +1,13 @@
 """Handing committed dossier events to the broker: one message per batch, not per commit.
 
 After each commit `tasks._enqueue` gives the new event ids here. With a broker (production)
-they wait up to `MOTCUA_DISPATCH_BATCH_MS` (default 50 ms) in this process and a daemon thread
+they wait up to `MOTCUA_DISPATCH_BATCH_MS` (default 200 ms) in this process and a daemon thread
 sends them as ONE `dossiers.dispatch_event` message, in commit order, with the request id of
 each event (header `motcua_request_ids`). Publishing through Celery costs about 1.5 ms of the
 web worker per message on the benchmark machine — a fifth of a counter intake — while the
-hooks (notifications, documents, webhooks) can wait 50 ms (benchmarks/README.md).
+hooks (notifications, documents, webhooks) can wait a fifth of a second. Under load a sync
+worker serves ≈ 100 intakes/s, so a 50 ms window shared a message among ≈ 5 of them; 200 ms
+cut the web worker's CPU per intake by ≈ 15 % (benchmarks/README.md, 28/11/2026).
 
 Nothing is lost that the outbox would not find again: every event already has its
 `ops.EventDispatch` row, committed with it. Events still waiting here when the process ends
@@ -41,7 +43,7 @@ def batch_seconds() -> float:
     """How long events wait to share a message; 0 = send at once (always in eager mode)."""
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return 0.0
-    return max(0, int(getattr(settings, "MOTCUA_DISPATCH_BATCH_MS", 50))) / 1000
+    return max(0, int(getattr(settings, "MOTCUA_DISPATCH_BATCH_MS", 200))) / 1000
 
 
 class Batcher:
