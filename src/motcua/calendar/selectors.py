@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -77,17 +78,29 @@ def ancestor_codes(unit: Unit) -> list[str]:
     return [code for code in unit.path.split("/") if code] or [unit.code]
 
 
-def _version() -> tuple[Any, ...]:
-    """(count, latest updated_at) of the overrides and of the schedules, in one query."""
-    connection = connections[router.db_for_read(CalendarOverride)]
-    qn = connection.ops.quote_name
+def stamp_alias() -> str:
+    """The database the calendar is read from (its stamp can join another read there)."""
+    return router.db_for_read(CalendarOverride)
+
+
+@cache
+def stamp_columns(alias: str) -> str:
+    """SQL select-list of the tables' stamp: (count, latest updated_at) of the overrides and
+    of the schedules — four columns, for `calendar_for_unit(stamp=…)`."""
+    qn = connections[alias].ops.quote_name
     parts = []
     for model in (CalendarOverride, WorkingSchedule):
         column = model._meta.get_field("updated_at").column or "updated_at"
         table, stamp = qn(model._meta.db_table), qn(column)
         parts += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX({stamp}) FROM {table})"]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
+    return ", ".join(parts)
+
+
+def _version() -> tuple[Any, ...]:
+    """The tables' stamp (`stamp_columns`), in one query."""
+    alias = stamp_alias()
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"SELECT {stamp_columns(alias)}")
         row = cursor.fetchone()
     return tuple(row)
 
@@ -103,12 +116,16 @@ def sessions_from_json(raw: Iterable[Any]) -> tuple[Session, ...]:
     return tuple(sessions)
 
 
-def calendar_for_unit(unit: Unit | None, *, years: Iterable[int] | None = None) -> WorkCalendar:
-    """The working calendar of `unit` (None: the national calendar)."""
+def calendar_for_unit(
+    unit: Unit | None, *, years: Iterable[int] | None = None, stamp: Sequence[Any] | None = None
+) -> WorkCalendar:
+    """The working calendar of `unit` (None: the national calendar). `stamp`: the tables'
+    stamp when the caller has just read it in the same transaction (the four values of
+    `stamp_columns`, joined to another query); else it is read here."""
     year_tuple = tuple(sorted(set(years))) if years is not None else tuple(default_years())
     cutoff, applies = cutoff_settings()
     codes = tuple(ancestor_codes(unit)) if unit is not None else ()
-    key = (codes, year_tuple, cutoff, applies, _version())
+    key = (codes, year_tuple, cutoff, applies, tuple(stamp) if stamp is not None else _version())
     cached = _cache.get(key)
     if cached is not None:
         return cached

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -405,7 +405,27 @@ def _reasons_text(reasons: str | Iterable[str]) -> tuple[str, list[str]]:
 def _version_in_force(procedure: Procedure, on: dt.date) -> ProcedureVersion:
     from motcua.catalogue.selectors import version_in_force
 
-    version = version_in_force(procedure, on)
+    return _in_force_or_refuse(procedure, on, version_in_force(procedure, on))
+
+
+def _version_and_calendar(
+    procedure: Procedure, on: dt.date, unit: Unit
+) -> tuple[ProcedureVersion, WorkCalendar]:
+    """The version in force and the unit's calendar, with the calendar's freshness stamp read
+    in the version's query (one round trip; two when they live in different databases)."""
+    from motcua.calendar.selectors import calendar_for_unit, stamp_alias, stamp_columns
+    from motcua.catalogue.selectors import version_in_force_with
+
+    alias = stamp_alias()
+    if alias != router.db_for_read(ProcedureVersion):
+        return _version_in_force(procedure, on), _calendar(unit)
+    version, stamp = version_in_force_with(procedure, on, stamp_columns(alias), alias)
+    return _in_force_or_refuse(procedure, on, version), calendar_for_unit(unit, stamp=stamp)
+
+
+def _in_force_or_refuse(
+    procedure: Procedure, on: dt.date, version: ProcedureVersion | None
+) -> ProcedureVersion:
     if version is None:
         raise DomainError(
             _("Thủ tục “%(name)s” không có phiên bản đang có hiệu lực ngày %(date)s.")
@@ -536,10 +556,12 @@ def _counter_dossier(
     copies: int = 1,
     data: dict[str, Any] | None = None,
     needs_verification: bool = False,
-) -> tuple[Dossier, Transition, list[Any], set[int], list[str]]:
+    with_calendar: bool = False,
+) -> tuple[Dossier, Transition, list[Any], set[int], list[str], WorkCalendar | None]:
     """The checks of a counter or postal intake and the unsaved dossier (state draft), with
-    its `submit` transition, the catalogue's components, the provided ids and the names of
-    the required ones missing. Reads only (inside the caller's transaction)."""
+    its `submit` transition, the catalogue's components, the provided ids, the names of the
+    required ones missing and, `with_calendar`, the unit's calendar (read with the version).
+    Reads only (inside the caller's transaction)."""
     from motcua.organisation.selectors import require_role
 
     channel = Channel(channel)
@@ -549,7 +571,11 @@ def _counter_dossier(
     id_number = ""
     if applicant_id_number:
         id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)
-    version = _version_in_force(procedure, local_date(at))
+    calendar = None
+    if with_calendar:
+        version, calendar = _version_and_calendar(procedure, local_date(at), unit)
+    else:
+        version = _version_in_force(procedure, local_date(at))
     dossier = _new_dossier(
         unit=unit,
         version=version,
@@ -567,7 +593,7 @@ def _counter_dossier(
     )
     transition = check_transition(dossier, Action.SUBMIT, user)
     catalogue, provided, missing = _catalogue_components(version, provided_component_ids)
-    return dossier, transition, catalogue, provided, missing
+    return dossier, transition, catalogue, provided, missing, calendar
 
 
 def _submit_payload(dossier: Dossier, missing: list[str]) -> dict[str, Any]:
@@ -590,7 +616,7 @@ def dossier_create_at_counter(
     """
     at = _now(at)
     with transaction.atomic():
-        dossier, transition, catalogue, provided, missing = _counter_dossier(at=at, **intake)
+        dossier, transition, catalogue, provided, missing, _ = _counter_dossier(at=at, **intake)
         _apply(  # inserts the dossier directly in its submitted state, with its first event
             dossier,
             transition,
@@ -618,12 +644,14 @@ def dossier_receive_at_counter(
     """
     at = _now(at)
     with transaction.atomic():
-        d, submit, catalogue, provided, missing = _counter_dossier(at=at, **intake)
+        d, submit, catalogue, provided, missing, calendar = _counter_dossier(
+            at=at, with_calendar=True, **intake
+        )
         _refuse_missing(missing)
         user = intake["user"]
         events = [_step_event(d, submit, user, at, payload=_submit_payload(d, missing))]
         receive = check_transition(d, Action.RECEIVE, user)
-        payload = _take_receipt(d, at=at, step=_first_step(d.procedure_version))
+        payload = _take_receipt(d, at=at, step=_first_step(d.procedure_version), calendar=calendar)
         events.append(_step_event(d, receive, user, at, note=note, payload=payload))
         insert_rows([d])
         for event in events:
@@ -804,10 +832,13 @@ def _refuse_missing(missing: list[str]) -> None:
         )
 
 
-def _take_receipt(d: Dossier, *, at: dt.datetime, step: ProcessStep | None) -> dict[str, Any]:
+def _take_receipt(
+    d: Dossier, *, at: dt.datetime, step: ProcessStep | None, calendar: WorkCalendar | None = None
+) -> dict[str, Any]:
     """Give `d` what its receipt at `at` gives (code, ledger number, secret, rule set, clock
-    start, due date, first step with its deadline) and return the `receive` event's payload."""
-    calendar = _calendar(d.unit)
+    start, due date, first step with its deadline) and return the `receive` event's payload
+    (`calendar`: the receiving unit's, when the caller has it already)."""
+    calendar = calendar or _calendar(d.unit)
     day = local_date(at)
     d.received_at = at
     d.rule_set = rule_set_for(day)

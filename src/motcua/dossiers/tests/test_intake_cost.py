@@ -23,10 +23,11 @@ pytestmark = pytest.mark.django_db
 #: the enclosing block's own pair included (BEGIN/COMMIT in production, a savepoint here):
 #: 34 before the work on the HTTP benchmark, 22 after.
 INTAKE_MAX_QUERIES = 22
-#: `dossier_receive_at_counter` (the intake page's "receive"): 3 catalogue reads, the calendar's
-#: freshness check, the day's and the year's counters, one INSERT each of the dossier, its
-#: components, its two events and their outbox rows, and the block's own pair.
-ONE_PASS_MAX_QUERIES = 12
+#: `dossier_receive_at_counter` (the intake page's "receive"): 3 catalogue reads (the version in
+#: force read with the calendar's freshness stamp: 12 when they were two queries), the day's
+#: and the year's counters, one INSERT each of the dossier, its components, its two events and
+#: their outbox rows, and the block's own pair.
+ONE_PASS_MAX_QUERIES = 11
 
 
 def _fields(commune: Any, version: Any, ids: list[int], user: Any = None) -> dict[str, Any]:
@@ -251,3 +252,39 @@ def test_code_and_ledger_in_one_statement_number_like_the_two_counters() -> None
     assert [n for _, n in (first, second, separate, next_day)] == [1, 2, 3, 4]
     assert [c[-4:] for c, _ in (first, second, separate)] == ["0001", "0002", "0003"]
     assert next_day[0].endswith("-0001")  # a new day: the code sequence starts again
+
+
+def test_one_pass_receipt_sees_a_calendar_change_at_once() -> None:
+    """The calendar's freshness stamp read with the version (one query) still makes the next
+    receipt use an edited calendar (DOMAIN §6; NĐ61 art. 17: the appointment in working days):
+    a commune day off on the due day moves the due date to the next working day."""
+    from motcua.calendar.constants import OverrideKind
+    from motcua.calendar.models import CalendarOverride
+
+    commune = make_commune()
+    version = ProcedureVersionFactory()  # 3 working days
+    ids = list(version.components.values_list("pk", flat=True))
+    before = services.dossier_receive_at_counter(**_fields(commune, version, ids))
+    due_day = services.local_date(before.due_at)
+    assert due_day == dt.date(2025, 3, 13)  # Mon 10/03 + 3 working days: Thu 13/03
+    CalendarOverride.objects.create(
+        date=due_day, kind=OverrideKind.SWAP_OFF, label="Nghỉ hoán đổi", unit=commune.unit
+    )
+    after = services.dossier_receive_at_counter(**_fields(commune, version, ids))
+    assert services.local_date(after.due_at) == dt.date(2025, 3, 14)
+
+
+def test_version_in_force_with_columns_reads_both_or_none() -> None:
+    from motcua.calendar.selectors import _version, stamp_alias, stamp_columns
+    from motcua.catalogue.selectors import version_in_force, version_in_force_with
+
+    version = ProcedureVersionFactory()
+    on = MONDAY.date()
+    columns = stamp_columns(stamp_alias())
+    found, stamp = version_in_force_with(version.procedure, on, columns)
+    assert found is not None and found.pk == version_in_force(version.procedure, on).pk  # type: ignore[union-attr]
+    assert stamp == _version()
+    # No version in force (before its validity): still one row, with the stamp.
+    missing, stamp = version_in_force_with(version.procedure, dt.date(1990, 1, 1), columns)
+    assert missing is None and stamp == _version()
+    assert version_in_force_with(version.procedure, dt.date(1990, 1, 1)) == (None, ())
