@@ -7,7 +7,9 @@ ancestor's, else the default (Mon–Fri, 07:30–11:30 and 13:30–17:00).
 
 Calendars are cached per process, keyed by a cheap version of the tables (row count and the
 latest `updated_at` of overrides and schedules) and the settings that shape them, so an edit
-anywhere is seen by the next call (one aggregate query per call; none inside the calendar).
+anywhere is seen by the next call (one aggregate query per call, or its columns joined to the
+caller's own query — `stamp_columns`, the counter intake's version in force; none inside the
+calendar).
 """
 
 from __future__ import annotations
