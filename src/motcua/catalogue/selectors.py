@@ -71,8 +71,8 @@ def version_in_force_with(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None or row[0] is None:
-        return None, tuple(row[2:]) if row is not None else ()
+    if row is None or row[0] is None:  # no version (with `columns`: a row of NULL id)
+        return None, tuple(row[2:]) if row else ()
     return _version_row(alias, row[0], row[1]), tuple(row[2:])
 
 

@@ -84,25 +84,24 @@ _PASS_THROUGH: dict[type[Field[Any, Any]], type] = {
 #: Keys whose value a foreign key stores as the plain int (`AutoFieldMixin`: no adaptation).
 _AUTO_KEYS = (AutoField, BigAutoField)
 
+#: How `row_params` reads a field: None (through Django), or (the value type stored as it is,
+#: the integer kind for `adapt_integerfield_value` or None).
+Kind = tuple[type, str | None] | None
 
-def _pass_through(field: Field[Any, Any]) -> type | None:
-    """The exact value type that `field` stores without Django's preparation, or None."""
+
+def _kind(field: Field[Any, Any]) -> Kind:
     if type(field) in (ForeignKey, OneToOneField):
-        return int if type(field.target_field) in _AUTO_KEYS else None  # type: ignore[attr-defined]
-    return _PASS_THROUGH.get(type(field))
+        key = field.target_field  # type: ignore[attr-defined]
+        return (int, None) if type(key) in _AUTO_KEYS else None
+    plain = _PASS_THROUGH.get(type(field))
+    if plain is None:
+        return None
+    return plain, field.get_internal_type() if plain is int else None
 
 
 @lru_cache(maxsize=128)
-def _pass_through_types(model: type[Model]) -> tuple[tuple[type, str | None] | None, ...]:
-    """Per insert field: None (ask Django), or (type, the integer kind to adapt or None)."""
-    kinds = []
-    for field in _insert_fields(model):
-        plain = _pass_through(field)
-        integer = plain is int and type(field) in _PASS_THROUGH
-        kinds.append(
-            None if plain is None else (plain, field.get_internal_type() if integer else None)
-        )
-    return tuple(kinds)
+def _kinds(model: type[Model]) -> tuple[Kind, ...]:
+    return tuple(_kind(field) for field in _insert_fields(model))
 
 
 def row_params(obj: Model, model: type[Model], connection: Any) -> list[Any]:
@@ -112,7 +111,7 @@ def row_params(obj: Model, model: type[Model], connection: Any) -> list[Any]:
     Python calls cost more than the database's insert on the hot paths)."""
     params: list[Any] = []
     adapt = connection.ops.adapt_integerfield_value
-    for field, kind in zip(_insert_fields(model), _pass_through_types(model), strict=True):
+    for field, kind in zip(_insert_fields(model), _kinds(model), strict=True):
         if kind is not None:
             value = getattr(obj, field.attname)
             if value is None:

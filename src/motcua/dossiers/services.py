@@ -556,12 +556,11 @@ def _counter_dossier(
     copies: int = 1,
     data: dict[str, Any] | None = None,
     needs_verification: bool = False,
-    with_calendar: bool = False,
-) -> tuple[Dossier, Transition, list[Any], set[int], list[str], WorkCalendar | None]:
+) -> tuple[Dossier, Transition, list[Any], set[int], list[str], WorkCalendar]:
     """The checks of a counter or postal intake and the unsaved dossier (state draft), with
     its `submit` transition, the catalogue's components, the provided ids, the names of the
-    required ones missing and, `with_calendar`, the unit's calendar (read with the version).
-    Reads only (inside the caller's transaction)."""
+    required ones missing and the unit's calendar (its freshness read with the version in
+    force, one query). Reads only (inside the caller's transaction)."""
     from motcua.organisation.selectors import require_role
 
     channel = Channel(channel)
@@ -571,11 +570,7 @@ def _counter_dossier(
     id_number = ""
     if applicant_id_number:
         id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)
-    calendar = None
-    if with_calendar:
-        version, calendar = _version_and_calendar(procedure, local_date(at), unit)
-    else:
-        version = _version_in_force(procedure, local_date(at))
+    version, calendar = _version_and_calendar(procedure, local_date(at), unit)
     dossier = _new_dossier(
         unit=unit,
         version=version,
@@ -644,9 +639,7 @@ def dossier_receive_at_counter(
     """
     at = _now(at)
     with transaction.atomic():
-        d, submit, catalogue, provided, missing, calendar = _counter_dossier(
-            at=at, with_calendar=True, **intake
-        )
+        d, submit, catalogue, provided, missing, calendar = _counter_dossier(at=at, **intake)
         _refuse_missing(missing)
         user = intake["user"]
         events = [_step_event(d, submit, user, at, payload=_submit_payload(d, missing))]

@@ -167,7 +167,7 @@ def test_plain_values_skip_django_for_the_same_parameters(
     for row in rows:
         fast = fastinsert.row_params(row, type(row), connection)
         assert _comparable(fast) == _comparable(_django_params(row))
-        passed += sum(t is not None for t in fastinsert._pass_through_types(type(row)))
+        passed += sum(k is not None for k in fastinsert._kinds(type(row)))
     assert passed > 20  # the pass-through is taken (not everything sent to Django)
 
 
@@ -178,11 +178,11 @@ def test_pass_through_only_for_exact_field_classes_and_types(dossier: Dossier) -
         def get_prep_value(self, value: Any) -> Any:
             return super().get_prep_value(value).upper()
 
-    assert fastinsert._pass_through(Upper(max_length=5)) is None
-    assert fastinsert._pass_through(models.CharField(max_length=5)) is str
-    assert fastinsert._pass_through(models.DateTimeField()) is None
-    assert fastinsert._pass_through(models.JSONField()) is None
-    assert fastinsert._pass_through(Dossier._meta.get_field("unit")) is int
+    assert fastinsert._kind(Upper(max_length=5)) is None
+    assert fastinsert._kind(models.CharField(max_length=5)) == (str, None)
+    assert fastinsert._kind(models.DateTimeField()) is None
+    assert fastinsert._kind(models.JSONField()) is None
+    assert fastinsert._kind(Dossier._meta.get_field("unit")) == (int, None)
     # A value of another type goes through Django: True in an integer column is stored as 1.
     dossier.copies = True  # type: ignore[assignment]
     params = fastinsert.row_params(dossier, Dossier, connection)
