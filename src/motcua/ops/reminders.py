@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.mail import get_connection, send_mail
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,6 +29,7 @@ from motcua.dossiers.selectors import RUNNING_STATES, next_working_day_end, work
 from motcua.ops.models import ReminderSent
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Membership
+from motcua.portal.notify import mail_connection
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def send_deadline_reminders(now: dt.datetime | None = None) -> int:
     # (the server dropped the connection, an idle timeout) is tried once more on a fresh
     # connection; when the server cannot be reached the run stops, and the digests not sent
     # stay unmarked for the next run.
-    connection = get_connection()
+    connection = mail_connection()
     sent = 0
     try:
         if not _open(connection):

@@ -10,7 +10,7 @@ DEBUG, when the SMTP default is still set, the console backend is used instead.
 from __future__ import annotations
 
 import logging
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
@@ -47,7 +47,12 @@ def notify(*, channel: str, destination: str, subject: str, text: str) -> None:
     if channel == "sms":
         sms_backend().send(phone=destination, text=text)
         return
-    connection = None
+    send_mail(subject, text, None, [destination], connection=mail_connection())
+
+
+def mail_connection() -> Any:
+    """A connection of the configured e-mail backend; in DEBUG, while the SMTP default is still
+    set (the demo: no mail server), the console backend's. Every sender uses this one."""
     if settings.DEBUG and settings.EMAIL_BACKEND == SMTP_BACKEND:
-        connection = get_connection(CONSOLE_BACKEND)
-    send_mail(subject, text, None, [destination], connection=connection)
+        return get_connection(CONSOLE_BACKEND)
+    return get_connection()

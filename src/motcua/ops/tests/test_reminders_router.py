@@ -171,7 +171,7 @@ def test_one_mail_connection_per_run_and_a_fresh_one_after_a_failed_send(due_wor
     commune, *_ = due_world
     first, second = sorted([commune.specialist, commune.leader], key=lambda u: u.pk)
     backend = Backend(refused={first.email})
-    monkeypatch.setattr(reminders, "get_connection", lambda: backend)
+    monkeypatch.setattr(reminders, "mail_connection", lambda: backend)
     assert send_deadline_reminders(now=WEDNESDAY) == 1
     assert backend.tried == [first.email, first.email, second.email]
     assert backend.opened == 3  # the run's connection, reopened after each failed try
@@ -187,7 +187,7 @@ def test_a_mail_server_that_does_not_answer_stops_the_run_and_marks_nothing(due_
     from motcua.ops import reminders
 
     backend = Backend(refused=set(), down=True)
-    monkeypatch.setattr(reminders, "get_connection", lambda: backend)
+    monkeypatch.setattr(reminders, "mail_connection", lambda: backend)
     assert send_deadline_reminders(now=WEDNESDAY) == 0
     assert backend.tried == [] and mail.outbox == []
     assert not ReminderSent.objects.exists()
@@ -197,3 +197,13 @@ def test_a_mail_server_that_does_not_answer_stops_the_run_and_marks_nothing(due_
     opened = backend.opened
     assert send_deadline_reminders(now=WEDNESDAY) == 0
     assert backend.opened == opened
+
+
+def test_in_debug_without_a_mail_server_the_digests_go_to_the_console(due_world, settings, capsys):
+    """The demo (DEBUG, the SMTP default, no server): the reminders use the same connection as
+    the citizens' notices (`portal.notify.mail_connection`), the console, not a failing SMTP."""
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert send_deadline_reminders(now=WEDNESDAY) == 2
+    assert capsys.readouterr().out.count("Subject: ") == 2
+    assert ReminderSent.objects.count() == 2
