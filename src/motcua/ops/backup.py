@@ -183,18 +183,22 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         manifest = json.loads((directory / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise BackupError(
-            _("Không đọc được tệp %(path)s: %(error)s")
+            _("Không đọc được tệp %(path)s của bản sao lưu: %(error)s")
             % {"path": directory / MANIFEST, "error": exc}
         ) from exc
     if manifest.get("format") != FORMAT:
         raise BackupError(
-            _("Định dạng sao lưu không được hỗ trợ: %(format)r.")
-            % {"format": manifest.get("format")}
+            _("Định dạng bản sao lưu “%(format)s” không được hỗ trợ (cần “%(expected)s”).")
+            % {"format": manifest.get("format") or "", "expected": FORMAT}
         )
     for name in (DATA, FILES):
         if _sha256(directory / name) != manifest["sha256"][name]:
             raise BackupError(
-                _("%(name)s không khớp mã SHA-256 ghi trong manifest (tệp hỏng).") % {"name": name}
+                _(
+                    "Tệp %(name)s không khớp mã SHA-256 ghi trong %(manifest)s: bản sao lưu "
+                    "bị hỏng hoặc đã bị sửa."
+                )
+                % {"name": name, "manifest": MANIFEST}
             )
     return manifest
 
@@ -204,7 +208,13 @@ def _safe_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
     for member in tar.getmembers():
         name = Path(member.name)
         if name.is_absolute() or ".." in name.parts or not member.isfile():
-            raise BackupError(_("Từ chối mục %(name)r trong tệp lưu trữ.") % {"name": member.name})
+            raise BackupError(
+                _(
+                    "Từ chối mục “%(name)s” trong tệp lưu trữ: chỉ nhận tệp thường, đường dẫn "
+                    "tương đối, không có “..”."
+                )
+                % {"name": member.name}
+            )
         members.append(member)
     return members
 
@@ -226,10 +236,11 @@ def restore(directory: Path, *, force: bool = False) -> dict[str, int]:
     if missing:
         raise BackupError(
             _(
-                "%(count)s migration của bản sao lưu chưa được áp dụng ở đây (ví dụ %(first)s): "
-                "hãy chạy `motcua migrate` trước (cùng phiên bản phần mềm)."
+                "Bản sao lưu có %(count)s bước cập nhật cấu trúc cơ sở dữ liệu (migration) chưa "
+                "có ở đây, ví dụ %(first)s: hãy cài cùng phiên bản phần mềm và chạy "
+                "`motcua migrate` trước."
             )
-            % {"count": len(missing), "first": sorted(missing)[0]}
+            % {"count": len(missing), "first": ".".join(sorted(missing)[0])}
         )
     if not force and not database_is_empty():
         raise BackupError(
@@ -257,7 +268,14 @@ def restore(directory: Path, *, force: bool = False) -> dict[str, int]:
     wrong = {k: (v, counts.get(k)) for k, v in expected.items() if counts.get(k) != v}
     if wrong:
         raise BackupError(
-            _("Số bản ghi sau khi khôi phục không khớp: %(wrong)s") % {"wrong": wrong}
+            _("Số bản ghi sau khi khôi phục không khớp bản sao lưu: %(tables)s.")
+            % {
+                "tables": "; ".join(
+                    _("%(table)s có %(got)s, cần %(want)s")
+                    % {"table": table, "got": got if got is not None else 0, "want": want}
+                    for table, (want, got) in sorted(wrong.items())
+                )
+            }
         )
     return counts
 

@@ -109,6 +109,20 @@ def test_round_trip_gives_identical_statistics_pages_and_files(world, client, tm
     assert d.pk > max(Dossier.objects.exclude(pk=d.pk).values_list("pk", flat=True))
 
 
+def test_restore_names_each_table_whose_row_count_differs(world, tmp_path, monkeypatch):
+    from motcua.ops import backup as module
+
+    call_command("backup", "--output", str(tmp_path / "bk"), stdout=io.StringIO())
+    manifest = module.read_manifest(tmp_path / "bk")
+    table, want = sorted(manifest["counts"].items())[0]
+    monkeypatch.setattr(module, "row_counts", lambda: {**manifest["counts"], table: want + 2})
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(tmp_path / "bk"), "--force")
+    assert str(refused.value).endswith(
+        f"không khớp bản sao lưu: {table} có {want + 2}, cần {want}."
+    )
+
+
 def test_restore_refuses_a_damaged_backup(world, tmp_path):
     call_command("backup", "--output", str(tmp_path / "bk"), stdout=io.StringIO())
     with (tmp_path / "bk" / "data.mjson").open("a") as fh:
@@ -129,5 +143,8 @@ def test_backup_refuses_a_non_empty_directory_and_restore_an_unsafe_tar(world, t
         info = tarfile.TarInfo("../../etc/evil")
         info.size = 1
         tar.addfile(info, io.BytesIO(b"x"))
-    with tarfile.open(bad) as tar, pytest.raises(module.BackupError):
+    with (
+        tarfile.open(bad) as tar,
+        pytest.raises(module.BackupError, match=re.escape("“../../etc/evil”")),
+    ):
         module._safe_members(tar)
