@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -245,6 +246,34 @@ if PRIVATE_STORAGE not in ("local", "s3"):
     raise ImproperlyConfigured("MOTCUA_STORAGE must be 'local' or 's3'.")
 if PRIVATE_STORAGE == "s3" and not os.environ.get("MOTCUA_S3_BUCKET"):
     raise ImproperlyConfigured("MOTCUA_STORAGE=s3 needs MOTCUA_S3_BUCKET.")
+
+# The cache holds what must be the same for every web process: the log-in lockout, the portal
+# and API throttles, the counter's double-submit guard. MOTCUA_CACHE_URL=redis://host:6379/1
+# shares it (required with several processes: gunicorn workers or machines); unset, each process
+# keeps its own (the embedded default; `check --deploy` warns in production, motcua.W001).
+
+
+def cache_settings(url: str) -> dict[str, dict[str, Any]]:
+    """CACHES for MOTCUA_CACHE_URL: ``redis://…``/``rediss://…`` (shared), ``locmem://`` or
+    empty (this process only)."""
+    scheme = url.partition("://")[0].lower() if "://" in url else url.strip().lower()
+    if scheme in {"redis", "rediss"}:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "motcua",
+            }
+        }
+    if scheme in {"", "locmem"}:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    raise ImproperlyConfigured(
+        f"MOTCUA_CACHE_URL: redis://, rediss:// or locmem://, not {scheme!r}."
+    )
+
+
+MOTCUA_CACHE_URL = os.environ.get("MOTCUA_CACHE_URL", "")
+CACHES = cache_settings(MOTCUA_CACHE_URL)
 
 # Background work: Celery on Redis or RabbitMQ; eager in the embedded default.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
