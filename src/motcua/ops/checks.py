@@ -20,6 +20,11 @@ logger = logging.getLogger(__name__)
 #: Monotonic time until which "no unapplied migration" is trusted (per process).
 _migrations_ok_until = 0.0
 MIGRATIONS_CACHE_SECONDS = 60.0
+#: Monotonic time until which a broker that answered is trusted (per process): a load balancer
+#: probing every few seconds would otherwise open a broker connection per probe. A failure is
+#: never remembered, so a broker back up is seen at the next probe.
+_broker_ok_until = 0.0
+BROKER_CACHE_SECONDS = 10.0
 
 
 def check_database() -> str:
@@ -55,12 +60,16 @@ def check_cache() -> str:
 
 
 def check_broker() -> str:
+    global _broker_ok_until
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return "skipped"
+    if time.monotonic() < _broker_ok_until:
+        return "ok"
     from motcua.config.celery import app
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
+    _broker_ok_until = time.monotonic() + BROKER_CACHE_SECONDS
     return "ok"
 
 

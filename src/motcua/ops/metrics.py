@@ -7,8 +7,10 @@ Only unit codes and counts are exported — never a name, an identity number or 
   `view` is the URL name (`backoffice:dossier`), so the label set stays small.
 - `motcua_celery_queue_length{queue}` — LLEN of the queue on a Redis broker (0 when tasks run
   eagerly; absent on other brokers).
-- `motcua_dossiers_pending{unit}` and `motcua_dossiers_overdue{unit}` — computed at scrape time
-  by one aggregate query (`motcua.ops.selectors.backlog_by_unit`).
+- `motcua_dossiers_pending{unit}` (received, not resolved: Biểu 06's "đang giải quyết"),
+  `motcua_dossiers_overdue{unit}` and `motcua_dossiers_awaiting_return{unit}` (results ready at
+  the desk) — computed at scrape time by one aggregate query
+  (`motcua.ops.selectors.backlog_by_unit`).
 - `motcua_dossier_events_undispatched` — committed events whose hooks are not all done.
 
 Several gunicorn workers: set `PROMETHEUS_MULTIPROC_DIR` (an empty directory, emptied at each
@@ -81,7 +83,7 @@ class StateCollector(Collector):
         yield queue
         pending = GaugeMetricFamily(
             "motcua_dossiers_pending",
-            "Received dossiers not finished yet, by unit holding them.",
+            "Received dossiers not resolved yet, by unit holding them.",
             labels=["unit"],
         )
         overdue = GaugeMetricFamily(
@@ -89,11 +91,18 @@ class StateCollector(Collector):
             "Dossiers past their appointment date with the clock running, by unit.",
             labels=["unit"],
         )
+        awaiting = GaugeMetricFamily(
+            "motcua_dossiers_awaiting_return",
+            "Resolved dossiers whose result waits at the desk to be returned, by unit.",
+            labels=["unit"],
+        )
         for row in backlog_by_unit():
             pending.add_metric([row.unit_code], row.pending)
             overdue.add_metric([row.unit_code], row.overdue)
+            awaiting.add_metric([row.unit_code], row.awaiting_return)
         yield pending
         yield overdue
+        yield awaiting
         yield GaugeMetricFamily(
             "motcua_dossier_events_undispatched",
             "Committed dossier events whose after-commit hooks are not all done.",

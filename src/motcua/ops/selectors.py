@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import OPEN_STATES, RUNNING_STATES
 
@@ -15,8 +16,9 @@ from motcua.dossiers.selectors import OPEN_STATES, RUNNING_STATES
 @dataclass(frozen=True)
 class UnitBacklog:
     unit_code: str
-    pending: int
-    overdue: int
+    pending: int  # received, not resolved yet (the report's "đang giải quyết")
+    overdue: int  # of those, past the promised date with the clock running
+    awaiting_return: int  # resolved, the result waiting at the desk (RESULT_READY)
 
 
 def overdue_q(now: dt.datetime) -> Q:
@@ -27,17 +29,28 @@ def overdue_q(now: dt.datetime) -> Q:
 
 
 def backlog_by_unit(now: dt.datetime | None = None) -> list[UnitBacklog]:
-    """Pending (received, not finished) and overdue dossiers per unit holding them: one
-    aggregate query over the open dossiers (index `dossier_queue`)."""
+    """Per unit holding them: the dossiers pending (received and not resolved, as Biểu 06
+    counts them: a result ready to return is resolved), those overdue, and the results waiting
+    to be returned — one aggregate query over the open dossiers (index `dossier_queue`)."""
     now = now or timezone.now()
+    ready = Q(state=State.RESULT_READY)
     rows = (
         Dossier.objects.filter(state__in=OPEN_STATES)
         .values("current_unit__code")
-        .annotate(pending=Count("id"), overdue=Count("id", filter=overdue_q(now)))
+        .annotate(
+            pending=Count("id", filter=~ready),
+            overdue=Count("id", filter=overdue_q(now)),
+            awaiting_return=Count("id", filter=ready),
+        )
         .order_by("current_unit__code")
     )
     return [
-        UnitBacklog(str(r["current_unit__code"]), int(r["pending"]), int(r["overdue"]))
+        UnitBacklog(
+            str(r["current_unit__code"]),
+            int(r["pending"]),
+            int(r["overdue"]),
+            int(r["awaiting_return"]),
+        )
         for r in rows
     ]
 

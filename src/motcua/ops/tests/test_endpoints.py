@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from django.db import connection
@@ -17,6 +18,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 from pythonjsonlogger.json import JsonFormatter
 
+from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import dossier_assign, dossier_receive
 from motcua.dossiers.tests.conftest import MONDAY, counter_dossier
@@ -87,9 +89,41 @@ def test_broker_check_is_skipped_when_eager_and_tried_otherwise(settings, monkey
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from motcua.config.celery import app
 
+    monkeypatch.setattr(checks, "_broker_ok_until", 0.0)
     monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")  # nothing listens
     with pytest.raises(OperationalError):
         checks.check_broker()
+    with pytest.raises(OperationalError):  # a failure is not remembered
+        checks.check_broker()
+
+
+def test_a_broker_that_answered_is_trusted_for_a_few_seconds(settings, monkeypatch):
+    """A load balancer probing /readyz every few seconds opens one broker connection per
+    `BROKER_CACHE_SECONDS`, not one per probe."""
+    from motcua.config.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(checks, "_broker_ok_until", 0.0)
+    opened = []
+
+    class Connection:
+        def __enter__(self):
+            opened.append(1)
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def ensure_connection(self, **kwargs):
+            return self
+
+    monkeypatch.setattr(app, "connection_for_write", Connection)
+    assert [checks.check_broker() for _ in range(3)] == ["ok"] * 3
+    assert len(opened) == 1
+    assert 0 < checks._broker_ok_until - time.monotonic() <= checks.BROKER_CACHE_SECONDS
+    monkeypatch.setattr(checks, "_broker_ok_until", time.monotonic() - 0.1)  # the window ends
+    assert checks.check_broker() == "ok"
+    assert len(opened) == 2
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,6 +275,11 @@ def backlog(commune, version, other_commune):
         extended_due_at=timezone.now() + timezone.timedelta(days=3)
     )
     counter_dossier(commune, version)  # submitted at the counter, not received: not pending
+    # Resolved, the result waiting at the desk (due date long past): not pending, not overdue.
+    ready = dossier_receive(
+        dossier=counter_dossier(commune, version), user=commune.receiver, at=MONDAY
+    )
+    Dossier.objects.filter(pk=ready.pk).update(state=State.RESULT_READY)
     return commune.unit.code, other_commune.unit.code
 
 
@@ -249,8 +288,8 @@ def test_backlog_is_one_aggregate_query(backlog):
     with CaptureQueriesContext(connection) as ctx:
         rows = backlog_by_unit()
     assert len(ctx.captured_queries) == 1
-    got = {r.unit_code: (r.pending, r.overdue) for r in rows}
-    assert got == {unit_a: (2, 1), unit_b: (1, 0)}
+    got = {r.unit_code: (r.pending, r.overdue, r.awaiting_return) for r in rows}
+    assert got == {unit_a: (2, 1, 1), unit_b: (1, 0, 0)}
 
 
 def test_metrics_from_an_allowed_address(client, backlog):
@@ -265,6 +304,8 @@ def test_metrics_from_an_allowed_address(client, backlog):
     assert f'motcua_dossiers_overdue{{unit="{unit_a}"}} 1.0' in text
     assert f'motcua_dossiers_pending{{unit="{unit_a}"}} 2.0' in text
     assert f'motcua_dossiers_pending{{unit="{unit_b}"}} 1.0' in text
+    assert f'motcua_dossiers_awaiting_return{{unit="{unit_a}"}} 1.0' in text
+    assert f'motcua_dossiers_awaiting_return{{unit="{unit_b}"}} 0.0' in text
     assert 'motcua_celery_queue_length{queue="celery"} 0.0' in text
     assert "motcua_dossier_events_undispatched" in text
     # No personal data: neither applicant names nor dossier codes.
