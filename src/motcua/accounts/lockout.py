@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 PREFIX = "motcua:login"
 
@@ -81,14 +81,22 @@ def clear(attempt: Attempt) -> None:
 def locked_message(seconds: int, *, second_step: bool = False) -> str:
     """The lockout's message: of the password log-in, or (`second_step`) of the two-step
     verification code, which is counted apart (motcua.accounts.totp)."""
+    n, m = max_failures(), max(1, math.ceil(seconds / 60))
     if second_step:
-        text = _(
-            "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước %(n)d lần. "
-            "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
+        locked = ngettext(
+            "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước %(n)d lần.",
+            "Tài khoản tạm thời bị khóa do nhập sai mã xác thực hai bước %(n)d lần.",
+            n,
         )
     else:
-        text = _(
-            "Tài khoản tạm thời bị khóa do đăng nhập sai %(n)d lần. "
-            "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị."
+        locked = ngettext(
+            "Tài khoản tạm thời bị khóa do đăng nhập sai %(n)d lần.",
+            "Tài khoản tạm thời bị khóa do đăng nhập sai %(n)d lần.",
+            n,
         )
-    return text % {"n": max_failures(), "m": max(1, math.ceil(seconds / 60))}
+    retry = ngettext(
+        "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị.",
+        "Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị đơn vị.",
+        m,
+    )
+    return f"{locked % {'n': n}} {retry % {'m': m}}"

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja.security import HttpBearer, SessionAuth
 
 from motcua.accounts.models import User, UserKind
@@ -21,6 +22,7 @@ from motcua.api.constants import ALL_SCOPES
 from motcua.api.models import ApiToken
 from motcua.api.problems import ApiProblem
 from motcua.api.services import api_token_authenticate
+from motcua.core.text import try_again_in
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,14 @@ def rate_limit_check(token: ApiToken, *, now: float | None = None) -> None:
         retry_after = max(1, math.ceil((window + 1) * RATE_WINDOW_SECONDS - now))
         raise ApiProblem(
             429,
-            _(
-                "Khóa API đã dùng quá %(limit)s yêu cầu trong một phút. "
-                "Vui lòng thử lại sau %(seconds)s giây."
+            ngettext(
+                "Khóa API đã dùng quá %(limit)s yêu cầu trong một phút.",
+                "Khóa API đã dùng quá %(limit)s yêu cầu trong một phút.",
+                limit,
             )
-            % {"limit": limit, "seconds": retry_after},
+            % {"limit": limit}
+            + " "
+            + try_again_in(retry_after),
             headers={"Retry-After": str(retry_after)},
         )
 

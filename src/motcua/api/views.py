@@ -50,6 +50,7 @@ from motcua.api.schemas import (
 from motcua.core.errors import ConcurrentChange, DomainError, PermissionDenied, ValidationReport
 from motcua.core.models import AccessLogAction
 from motcua.core.services import access_log_record
+from motcua.core.text import try_again_in
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
@@ -290,8 +291,7 @@ def _lookup(request: HttpRequest, code: str, secret: str) -> dict[str, Any]:
     if not (allowed_ip and allowed_code):
         raise ApiProblem(
             429,
-            _("Tra cứu quá nhiều lần. Vui lòng thử lại sau %(m)s phút.")
-            % {"m": LOOKUP_WINDOW_SECONDS // 60},
+            _("Tra cứu quá nhiều lần.") + " " + try_again_in(LOOKUP_WINDOW_SECONDS),
             headers={"Retry-After": str(LOOKUP_WINDOW_SECONDS)},
         )
     dossier = portal_selectors.dossier_lookup(code=code, secret=secret)

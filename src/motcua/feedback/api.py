@@ -24,6 +24,7 @@ from motcua.api.schemas import CODE_PATTERN, SECRET_PATTERN, Problem, Text
 from motcua.api.selectors import BadCursor, decode_cursor, encode_cursor
 from motcua.catalogue.models import Procedure
 from motcua.core.errors import DomainError
+from motcua.core.text import try_again_in
 from motcua.feedback import selectors, services
 from motcua.feedback.constants import (
     LOOKUP_MAX_TRIES,
@@ -138,7 +139,7 @@ def _throttle(key: str, limit: int, window: int) -> None:
     if not throttle.hit(f"feedback:{key}", limit=limit, window=window):
         raise ApiProblem(
             429,
-            _("Quá nhiều yêu cầu. Vui lòng thử lại sau %(m)s phút.") % {"m": window // 60},
+            _("Quá nhiều yêu cầu.") + " " + try_again_in(window),
             headers={"Retry-After": str(window)},
         )
 
