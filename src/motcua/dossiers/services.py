@@ -561,12 +561,13 @@ def _counter_dossier(
     its `submit` transition, the catalogue's components, the provided ids, the names of the
     required ones missing and the unit's calendar (its freshness read with the version in
     force, one query). Reads only (inside the caller's transaction)."""
-    from motcua.organisation.selectors import require_role
+    from motcua.organisation.selectors import require_role, require_unit_in_force
 
     channel = Channel(channel)
     if channel == Channel.ONLINE:
         raise DomainError(_("Hồ sơ trực tuyến được nộp qua Cổng dịch vụ công."))
     require_role(user, unit, Role.RECEIVER)
+    require_unit_in_force(unit, local_date(at))
     id_number = ""
     if applicant_id_number:
         id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)
@@ -690,12 +691,14 @@ def dossier_submit_online(
     return the dossier created by the first one instead of a duplicate.
     """
     from motcua.accounts.models import User as UserModel
+    from motcua.organisation.selectors import require_unit_in_force
 
     at = _now(at)
     if not getattr(user, "is_citizen", False):
         raise PermissionDenied(_("Chỉ tài khoản công dân, tổ chức được nộp hồ sơ trực tuyến."))
     if not idempotency_key:
         raise DomainError(_("Thiếu khóa chống gửi trùng."))
+    require_unit_in_force(unit, local_date(at))
     id_number = ""
     if applicant_id_number:
         id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)

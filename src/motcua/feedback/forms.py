@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.feedback.constants import RATING_REASONS, FeedbackKind, FeedbackTopic
 from motcua.organisation.constants import UnitKind
 from motcua.organisation.models import Unit
+from motcua.organisation.selectors import units_valid_on
 
 LOCAL_KINDS = (UnitKind.COMMUNE, UnitKind.WARD, UnitKind.SPECIAL_ZONE)
 
@@ -37,7 +39,9 @@ class FeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Unit.objects.filter(kind__in=LOCAL_KINDS).order_by("name")
+        # The communes and wards that exist today (a merged one is gone from the list).
+        on = timezone.localdate()
+        field.queryset = units_valid_on(on).filter(kind__in=LOCAL_KINDS).order_by("name")
 
 
 class FeedbackLookupForm(forms.Form):

@@ -41,7 +41,7 @@ from motcua.feedback.models import Feedback, FeedbackEvent, Rating
 from motcua.feedback.workflow import Action, Transition, check_transition
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
-from motcua.organisation.selectors import user_has_role
+from motcua.organisation.selectors import require_unit_in_force, user_has_role
 
 if TYPE_CHECKING:
     from motcua.accounts.models import User
@@ -225,6 +225,10 @@ def feedback_submit(
     if key is not None and len(key) > 64:
         errors.append(("idempotency_key", _("Khóa chống gửi trùng dài quá 64 ký tự.")))
     errors += _validate_contact(sender_name, sender_phone, sender_email)
+    try:
+        require_unit_in_force(unit, timezone.localdate(now))
+    except DomainError as exc:  # e.g. a commune merged away: the message names its successor
+        errors.append(("unit", exc.message))
     if errors:
         raise FeedbackInvalid(errors)
     channel = FeedbackChannel(channel)
@@ -483,6 +487,7 @@ def feedback_forward(
         t = check_transition(f, Action.FORWARD, user)
         if to_unit.pk == f.unit_id:
             raise DomainError(_("Đơn vị nhận phải khác đơn vị hiện tại."), code="same_unit")
+        require_unit_in_force(to_unit, timezone.localdate(now))
         before, from_unit = f.state, f.unit
         due = deadlines.deadlines_from(calendar_for_unit(to_unit), now)
         f.state, f.unit, f.assignee, f.unit_received_at = _to(t), to_unit, None, now

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User, UserKind
-from motcua.core.errors import PermissionDenied
+from motcua.core.errors import DomainError, PermissionDenied
 from motcua.organisation.constants import Role, StaffCategory
 from motcua.organisation.models import Membership, StaffingQuota, StaffPosition, Unit
 
@@ -187,6 +188,36 @@ def unit_is_valid_on(unit: Unit, on: dt.date) -> bool:
     return (unit.valid_from is None or unit.valid_from <= on) and (
         unit.valid_to is None or on <= unit.valid_to
     )
+
+
+def units_valid_on(on: dt.date) -> QuerySet[Unit]:
+    """The units that exist on `on` (what a public list of communes offers)."""
+    return Unit.objects.exclude(valid_from__gt=on).exclude(valid_to__lt=on)
+
+
+def require_unit_in_force(unit: Unit, on: dt.date) -> None:
+    """Refuse new work (a dossier, a feedback, a forwarding) addressed to a unit that does not
+    exist on `on` — after a merger (sáp nhập, e.g. 01/07/2025) the message names the units that
+    took it over, so the citizen or officer can choose again. No query unless refused."""
+    if unit_is_valid_on(unit, on):
+        return
+    if unit.valid_from is not None and on < unit.valid_from:
+        raise DomainError(
+            _("%(unit)s bắt đầu hoạt động từ ngày %(date)s.")
+            % {"unit": unit.name, "date": unit.valid_from.strftime("%d/%m/%Y")},
+            code="unit_not_in_force",
+        )
+    assert unit.valid_to is not None
+    message = _("%(unit)s không còn hoạt động từ ngày %(date)s.") % {
+        "unit": unit.name,
+        "date": (unit.valid_to + dt.timedelta(days=1)).strftime("%d/%m/%Y"),
+    }
+    successors = [u.name for u in unit.successors.order_by("name")]
+    if successors:
+        message += " " + _("Vui lòng gửi đến đơn vị kế thừa: %(names)s.") % {
+            "names": ", ".join(successors)
+        }
+    raise DomainError(message, code="unit_not_in_force")
 
 
 # --- staffing registry -------------------------------------------------------------------

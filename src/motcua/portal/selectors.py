@@ -32,6 +32,7 @@ from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.organisation.constants import UnitKind
 from motcua.organisation.models import Unit
+from motcua.organisation.selectors import units_valid_on
 from motcua.portal.constants import CITIZEN_STATE_LABELS, LIFE_EVENTS, SEARCH_FILLER_WORDS
 from motcua.portal.models import Submission, Upload
 
@@ -152,12 +153,7 @@ def units_for(procedure: Procedure, on: dt.date | None = None) -> QuerySet[Unit]
     wards, special zones by default), valid on `on`."""
     on = on or today()
     kinds = list(procedure.unit_kinds or DEFAULT_UNIT_KINDS)
-    return (
-        Unit.objects.filter(kind__in=kinds)
-        .exclude(valid_from__gt=on)
-        .exclude(valid_to__lt=on)
-        .order_by("name")
-    )
+    return units_valid_on(on).filter(kind__in=kinds).order_by("name")
 
 
 def _fee_lines(rules: list[FeeRule]) -> list[FeeLine]:

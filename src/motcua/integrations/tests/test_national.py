@@ -339,3 +339,22 @@ def test_adapter_is_chosen_from_settings(settings):
     assert isinstance(adapter, HttpNationalPortal) and national.sync_enabled()
     settings.MOTCUA = {**settings.MOTCUA, "NATIONAL_PORTAL_ADAPTER": FAKE}
     assert isinstance(national.get_adapter(), InMemoryNationalPortal)
+
+
+def test_pull_lists_a_submission_to_a_merged_commune_as_a_problem(
+    commune, version, portal, django_capture_on_commit_callbacks
+):
+    """A submission addressed to a commune merged before its date creates no dossier; the
+    pull's problems name the unit that took it over (organisation.md, units in force)."""
+    from motcua.organisation.constants import UnitKind
+    from motcua.organisation.services import unit_create, unit_merge
+
+    successor = unit_create(code="X2025", name="Xã Hợp Nhất", kind=UnitKind.COMMUNE)
+    unit_merge(predecessors=[commune.unit], successor=successor, on=dt.date(2025, 3, 1))
+    portal.submissions = [_submission("DVCQG-0009", commune.unit.code, version.procedure.code)]
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = national.national_pull()
+    assert (summary.read, summary.created) == (1, 0)
+    assert summary.problems[0].startswith("DVCQG-0009: ")
+    assert "Xã Hợp Nhất" in summary.problems[0]
+    assert not Dossier.objects.exists()
