@@ -74,6 +74,16 @@ class Feedback(models.Model):
         related_name="+",
         verbose_name=_("thủ tục liên quan"),
     )
+    #: The catalogue field the PAKN is about (Open311's `service_code`), the procedure's field
+    #: when a procedure is named; None: a general PAKN.
+    field = models.ForeignKey(
+        "catalogue.Field",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("lĩnh vực"),
+    )
     kind = models.CharField(_("loại"), max_length=16, choices=FeedbackKind.choices)
     topic = models.CharField(
         _("phân loại"), max_length=16, choices=FeedbackTopic.choices, blank=True

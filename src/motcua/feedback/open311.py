@@ -103,8 +103,8 @@ def services(request: HttpRequest) -> HttpResponse:
 
 
 def _service_of(f: Feedback) -> tuple[str, str]:
-    if f.procedure_id is not None and f.procedure is not None:
-        return f.procedure.field.code, f.procedure.field.name
+    if f.field_id is not None and f.field is not None:
+        return f.field.code, f.field.name
     return GENERAL_CODE, _("Phản ánh, kiến nghị chung")
 
 
@@ -137,7 +137,7 @@ def _public() -> Any:
     states = [FeedbackState.PUBLISHED]
     if setting("OPEN311_LIST_OPEN"):
         states += [FeedbackState.ACCEPTED, FeedbackState.HANDLING, FeedbackState.ANSWER_PROPOSED]
-    return Feedback.objects.filter(state__in=states).select_related("unit", "procedure__field")
+    return Feedback.objects.filter(state__in=states).select_related("unit", "field")
 
 
 def _list(request: HttpRequest) -> HttpResponse:
@@ -150,9 +150,9 @@ def _list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(unit__code=jurisdiction[:32])
     codes = [c.strip() for c in request.GET.get("service_code", "").split(",") if c.strip()]
     if codes:
-        condition = Q(procedure__field__code__in=codes)
+        condition = Q(field__code__in=codes)
         if GENERAL_CODE in codes:
-            condition |= Q(procedure__isnull=True)
+            condition |= Q(field__isnull=True)
         qs = qs.filter(condition)
     status = request.GET.get("status", "").strip()
     if status:
@@ -194,8 +194,11 @@ def _create(request: HttpRequest) -> HttpResponse:
     service_code = data.get("service_code", "").strip()
     if not service_code:
         return _error(400, _("Thiếu service_code."))
-    if service_code != GENERAL_CODE and not Field.objects.filter(code=service_code).exists():
-        return _error(404, _("Không có service_code “%(c)s”.") % {"c": service_code[:32]})
+    field = None
+    if service_code != GENERAL_CODE:
+        field = Field.objects.filter(code=service_code).first()
+        if field is None:
+            return _error(404, _("Không có service_code “%(c)s”.") % {"c": service_code[:32]})
     unit_code = data.get("jurisdiction_id", "").strip()
     unit = Unit.objects.filter(code=unit_code).first() if unit_code else None
     if unit is None:
@@ -226,6 +229,7 @@ def _create(request: HttpRequest) -> HttpResponse:
             sender_phone=data.get("phone", ""),
             sender_email=data.get("email", ""),
             procedure=procedure,
+            field=field,
             location=location,
             channel=FeedbackChannel.OPEN311,
             idempotency_key=request.headers.get("Idempotency-Key") or None,

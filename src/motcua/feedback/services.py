@@ -45,7 +45,7 @@ from motcua.organisation.selectors import require_unit_in_force, user_has_role
 
 if TYPE_CHECKING:
     from motcua.accounts.models import User
-    from motcua.catalogue.models import Procedure
+    from motcua.catalogue.models import Field, Procedure
 
 SECRET_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 SECRET_LENGTH = 8
@@ -191,6 +191,7 @@ def feedback_submit(
     sender_email: str = "",
     sender_address: str = "",
     procedure: Procedure | None = None,
+    field: Field | None = None,
     location: str = "",
     channel: FeedbackChannel | str = FeedbackChannel.PORTAL,
     user: User | None = None,
@@ -199,8 +200,10 @@ def feedback_submit(
 ) -> Feedback:
     """Receive a PAKN (public: no account needed, but a name and a phone or e-mail to answer).
 
-    With an `idempotency_key`, sending the same content again returns the feedback already
-    recorded; the same key with other content is refused. Raises `FeedbackInvalid`.
+    `field`: the catalogue field it is about (Open311's `service_code`); with a `procedure` it
+    is the procedure's field (another one is refused). With an `idempotency_key`, sending the
+    same content again returns the feedback already recorded; the same key with other content
+    is refused. Raises `FeedbackInvalid`.
     """
     now = _now(at)
     subject = _clean(subject, limit=MAX_SUBJECT)
@@ -225,6 +228,17 @@ def feedback_submit(
     if key is not None and len(key) > 64:
         errors.append(("idempotency_key", _("Khóa chống gửi trùng dài quá 64 ký tự.")))
     errors += _validate_contact(sender_name, sender_phone, sender_email)
+    field_id: int | None = field.pk if field is not None else None
+    if procedure is not None:
+        if field is not None and field.pk != procedure.field_id:
+            errors.append(
+                (
+                    "field",
+                    _("Thủ tục “%(p)s” không thuộc lĩnh vực “%(f)s”.")
+                    % {"p": procedure.name, "f": field.name},
+                )
+            )
+        field_id = procedure.field_id
     try:
         require_unit_in_force(unit, timezone.localdate(now))
     except DomainError as exc:  # e.g. a commune merged away: the message names its successor
@@ -240,6 +254,8 @@ def feedback_submit(
             "content": content,
             "sender": [sender_name, sender_phone, sender_email],
             "procedure": procedure.pk if procedure is not None else None,
+            # Only a field named without a procedure (older keys stay comparable).
+            **({"field": field_id} if procedure is None and field_id is not None else {}),
         }
     )
     if key is not None:
@@ -255,6 +271,7 @@ def feedback_submit(
                 unit=unit,
                 received_unit=unit,
                 procedure=procedure,
+                field_id=field_id,
                 kind=kind,
                 subject=subject,
                 content=content,

@@ -213,3 +213,66 @@ def test_xml_is_not_offered():
 def test_get_only_endpoints_refuse_post():
     response = Client().post("/open311/v2/services.json")
     assert response.status_code == 405
+
+
+def _field_request(commune, service_code, **extra):
+    return _post(
+        {
+            "service_code": service_code,
+            "jurisdiction_id": commune.unit.code,
+            "description": "Cán bộ hộ tịch hẹn lại nhiều lần",
+            "first_name": "Cường",
+            "phone": "0912345678",
+            **extra,
+        }
+    )
+
+
+def test_the_service_code_is_kept_and_listed_back(commune):
+    """GeoReport v2: a request filed under a service is listed under that service (the field
+    was validated and then dropped: it listed as the general PAKN)."""
+    civil = FieldFactory(code="HT", name="Hộ tịch")
+    response = _field_request(commune, "HT")
+    assert response.status_code == 201
+    f = Feedback.objects.get(code=response.json()[0]["service_request_id"])
+    assert f.field == civil and f.procedure is None
+    general = Feedback.objects.get(
+        code=_field_request(commune, "PAKN").json()[0]["service_request_id"]
+    )
+    assert general.field is None
+    published = _published(commune, field=civil)
+    row = Client().get(f"/open311/v2/requests/{published.code}.json").json()[0]
+    assert (row["service_code"], row["service_name"]) == ("HT", "Hộ tịch")
+
+    def listed(code):
+        rows = Client().get("/open311/v2/requests.json", {"service_code": code}).json()
+        return [r["service_request_id"] for r in rows]
+
+    assert listed("HT") == [published.code] and listed("PAKN") == []
+
+
+def test_a_procedure_of_another_field_is_refused(commune):
+    FieldFactory(code="HT", name="Hộ tịch")
+    land = ProcedureFactory(code="DD.01", field=FieldFactory(code="DD", name="Đất đai"))
+    response = _field_request(commune, "HT", **{"attribute[procedure]": land.code})
+    assert response.status_code == 400
+    assert any("không thuộc lĩnh vực “Hộ tịch”" in e["description"] for e in response.json())
+    same = _field_request(commune, "DD", **{"attribute[procedure]": land.code})
+    assert same.status_code == 201
+    f = Feedback.objects.get(code=same.json()[0]["service_request_id"])
+    assert f.procedure == land and f.field == land.field
+
+
+def test_data_migration_gives_older_feedback_its_procedure_field(commune):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    land = ProcedureFactory(field=FieldFactory(code="DD", name="Đất đai"))
+    with_procedure = new_feedback(commune.unit, procedure=land)
+    general = new_feedback(commune.unit)
+    Feedback.objects.update(field=None)  # as before the migration
+    migration = import_module("motcua.feedback.migrations.0002_feedback_field")
+    migration.fields_from_procedures(apps, None)
+    assert Feedback.objects.get(pk=with_procedure.pk).field_id == land.field_id
+    assert Feedback.objects.get(pk=general.pk).field_id is None
