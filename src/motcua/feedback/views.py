@@ -27,6 +27,7 @@ from motcua.feedback.constants import (
     SUBMIT_MAX_TRIES,
     SUBMIT_WINDOW_SECONDS,
     FeedbackChannel,
+    FeedbackTopic,
     RatingChannel,
 )
 from motcua.feedback.forms import ActionForm, FeedbackForm, FeedbackLookupForm, RatingForm
@@ -316,6 +317,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "actions": actions,
             "assignees": assignees,
+            "topics": FeedbackTopic.choices,
         },
     )
 

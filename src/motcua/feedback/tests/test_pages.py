@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from motcua.core.models import AccessLog
 from motcua.feedback import services
-from motcua.feedback.constants import SUBMIT_MAX_TRIES
+from motcua.feedback.constants import SUBMIT_MAX_TRIES, FeedbackTopic
 from motcua.feedback.constants import FeedbackState as S
 from motcua.feedback.models import Feedback
 from motcua.feedback.tests.conftest import login, new_feedback
@@ -116,6 +116,9 @@ def test_actions_by_role_through_the_page(commune, other_commune):
     assert login(other_commune.leader).post(url, data).status_code == 404
     page = login(commune.leader).get(reverse("feedback:staff_detail", args=[f.pk])).content.decode()
     assert reverse("feedback:staff_action", args=[f.pk, "forward"]) in page
+    # The classification offers every topic of QĐ 766 indicator 5.1, from FeedbackTopic.
+    for value, label in FeedbackTopic.choices:
+        assert f'<option value="{value}">{label}</option>' in page
     assert login(commune.receiver).post(url, data).status_code == 302
     f.refresh_from_db()
     assert f.state == S.ACCEPTED
