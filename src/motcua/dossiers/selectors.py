@@ -49,6 +49,17 @@ OPEN_STATES = (*RUNNING_STATES, State.SUPPLEMENT_AFTER_REVIEW, State.RESULT_READ
 #: States waiting for the one-stop desk to receive (art. 17).
 INTAKE_STATES = (State.SUBMITTED, State.INTAKE_SUPPLEMENT)
 
+
+def due_before_q(instant: dt.datetime, *, inclusive: bool = False) -> Q:
+    """The date promised to the citizen — the extended one after an apology (Mẫu 04), else the
+    appointment — is before `instant` (at or before it, `inclusive`): the one definition of
+    the overdue and due-soon queues, the metrics and the reminders."""
+    op = "lte" if inclusive else "lt"
+    return Q(extended_due_at__isnull=True, **{f"due_at__{op}": instant}) | Q(
+        **{f"extended_due_at__{op}": instant}
+    )
+
+
 COUNT_CAP = 1000
 
 
@@ -299,14 +310,13 @@ def _queue_base(user: User, name: str, now: dt.datetime, scope: _Scope) -> Query
     mine = Dossier.objects.filter(current_unit_id__in=ids)
     if name == "waiting_supplement":
         return mine.filter(state=State.SUPPLEMENT_AFTER_REVIEW)
-    late = Q(extended_due_at__isnull=True, due_at__lt=now) | Q(extended_due_at__lt=now)
+    late = due_before_q(now)
     if name == "overdue":
         return mine.filter(late, state__in=RUNNING_STATES)
     # due_soon: not late yet, due by the end of the next working day.
     first = Unit.objects.filter(pk__in=ids).order_by("path").first() if ids else None
     limit = next_working_day_end(now, first)
-    soon = Q(extended_due_at__isnull=True, due_at__lte=limit) | Q(extended_due_at__lte=limit)
-    return mine.filter(soon, state__in=RUNNING_STATES).exclude(late)
+    return mine.filter(due_before_q(limit, inclusive=True), state__in=RUNNING_STATES).exclude(late)
 
 
 @dataclass

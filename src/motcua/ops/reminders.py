@@ -18,14 +18,18 @@ from typing import Any
 
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User
 from motcua.calendar.workdays import fmt_date
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import RUNNING_STATES, next_working_day_end, work_calendar
+from motcua.dossiers.selectors import (
+    RUNNING_STATES,
+    due_before_q,
+    next_working_day_end,
+    work_calendar,
+)
 from motcua.ops.models import ReminderSent
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Membership
@@ -45,9 +49,8 @@ class DueItem:
 def due_items_by_user(now: dt.datetime) -> dict[int, list[DueItem]]:
     """{user id: items} for assignees and the leaders of the units holding the dossiers."""
     horizon = now + dt.timedelta(days=15)  # coarse bound; the exact limit is per unit below
-    due_by = Q(extended_due_at__isnull=True, due_at__lte=horizon) | Q(extended_due_at__lte=horizon)
     dossiers = (
-        Dossier.objects.filter(due_by, state__in=RUNNING_STATES)
+        Dossier.objects.filter(due_before_q(horizon, inclusive=True), state__in=RUNNING_STATES)
         .select_related("current_unit", "procedure_version__procedure")
         .order_by("due_at", "pk")
     )

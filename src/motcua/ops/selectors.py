@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from motcua.dossiers.constants import State
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import OPEN_STATES, RUNNING_STATES
+from motcua.dossiers.selectors import OPEN_STATES, RUNNING_STATES, due_before_q
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,7 @@ class UnitBacklog:
 def overdue_q(now: dt.datetime) -> Q:
     """Past the date promised to the citizen (the extended one after an apology), with the
     clock running — the same rule as the `overdue` queue (motcua.dossiers.selectors)."""
-    late = Q(extended_due_at__isnull=True, due_at__lt=now) | Q(extended_due_at__lt=now)
-    return late & Q(state__in=RUNNING_STATES)
+    return due_before_q(now) & Q(state__in=RUNNING_STATES)
 
 
 def backlog_by_unit(now: dt.datetime | None = None) -> list[UnitBacklog]:

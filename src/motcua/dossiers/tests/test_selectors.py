@@ -327,3 +327,29 @@ def test_available_actions_follow_table_and_roles(commune, version, state, role,
     assert expected in actions and absent not in actions
     stranger = staff(UnitFactory(), role)
     assert selectors.available_actions(d, stranger) == []
+
+
+T0 = dt.datetime(2025, 3, 14, 10, 0, tzinfo=dt.UTC)
+H = dt.timedelta(hours=1)
+# (case, due_at, extended_due_at, inclusive, before T0?) — the extended date of an apology
+# (Mẫu 04, NĐ61 art. 19(9)) replaces the appointment; no date at all is never overdue.
+DUE_CASES = [
+    ("appointment passed", T0 - H, None, False, True),
+    ("appointment later", T0 + H, None, False, False),
+    ("appointment at the instant, strict", T0, None, False, False),
+    ("appointment at the instant, inclusive", T0, None, True, True),
+    ("extended later than a passed appointment", T0 - H, T0 + H, False, False),
+    ("extended passed", T0 - 2 * H, T0 - H, False, True),
+    ("no appointment", None, None, True, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("due_at", "extended", "inclusive", "before"),
+    [c[1:] for c in DUE_CASES],
+    ids=[c[0] for c in DUE_CASES],
+)
+def test_due_before_q(due_at, extended, inclusive, before, db):
+    dossier = DossierFactory(due_at=due_at, extended_due_at=extended)
+    found = Dossier.objects.filter(selectors.due_before_q(T0, inclusive=inclusive))
+    assert found.filter(pk=dossier.pk).exists() is before
