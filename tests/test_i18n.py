@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -161,18 +162,45 @@ def test_error_message_with_placeholder_in_english() -> None:
     assert raised.value.messages == ["Mật khẩu quá ngắn. Mật khẩu phải có ít nhất 10 ký tự."]
 
 
-# --- The login page follows the browser or the language cookie ---------------------------------
+# --- Pages: Vietnamese unless the user chose (cookie); the API negotiates ----------------------
 
 
 @pytest.mark.django_db
-def test_login_page_in_english_with_accept_language(client: Client) -> None:
+def test_pages_stay_vietnamese_for_a_browser_set_to_english(client: Client) -> None:
+    """An officer's or citizen's browser in English still gets the commune's system in
+    Vietnamese (core/language.py); the footer switch chooses English."""
+    response = client.get("/dang-nhap/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "vi"
+    assert "Mật khẩu" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_follow_the_browser_when_configured(client: Client, settings: Any) -> None:
+    settings.MOTCUA_LANGUAGE_FROM_BROWSER = True
     response = client.get("/dang-nhap/", headers={"accept-language": "en"})
     html = response.content.decode()
-    assert response.status_code == 200
     assert response["Content-Language"] == "en"
     assert "<title>Sign in" in html
     assert "Password" in html
     assert "Mật khẩu" not in html
+
+
+@pytest.mark.django_db
+def test_the_api_negotiates_by_accept_language(client: Client) -> None:
+    """Machine clients have no cookie: the API's problem details follow Accept-Language."""
+    english = client.get("/api/v1/dossiers", headers={"accept-language": "en"})
+    vietnamese = client.get("/api/v1/dossiers")
+    assert english.status_code == vietnamese.status_code == 401
+    assert english["Content-Language"] == "en" and vietnamese["Content-Language"] == "vi"
+    assert english.json()["detail"] != vietnamese.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_cookie_falls_back_to_vietnamese(client: Client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    response = client.get("/dang-nhap/", headers={"accept-language": "en"})
+    assert response["Content-Language"] == "vi"
 
 
 @pytest.mark.django_db

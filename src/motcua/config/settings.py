@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "motcua.ops.middleware.MetricsMiddleware",  # Prometheus request counts and latency
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "motcua.core.language.LanguageMiddleware",  # vi unless chosen (core/language.py)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "motcua.core.input_guard.RejectNulMiddleware",  # NUL in input: 400, not a 500 on PostgreSQL
@@ -197,6 +197,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Vietnamese first, English available. Times stored in UTC, shown in Asia/Ho_Chi_Minh.
 LANGUAGE_CODE = "vi"
+# Pages follow the browser's Accept-Language only when set (default: Vietnamese unless the user
+# picks another language in the footer; the API and Open311 always negotiate).
+MOTCUA_LANGUAGE_FROM_BROWSER = env_bool("MOTCUA_LANGUAGE_FROM_BROWSER", False)
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
