@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
@@ -19,6 +20,7 @@ from motcua.dossiers.services import validate_id_number
 from motcua.dossiers.transitions import Action
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
+from motcua.organisation.selectors import units_valid_on
 
 REQUIRED = _("Vui lòng nhập thông tin này.")
 
@@ -227,11 +229,13 @@ class AssignForm(ActionForm):
 
 def nearby_units(unit: Unit) -> QuerySet[Unit]:
     """Units a dossier may be sent to: the ancestors of `unit` and their children (the district,
-    its agencies, the neighbouring communes, the province and its departments)."""
+    its agencies, the neighbouring communes, the province and its departments) that exist
+    today (no district after 01/07/2025, no merged commune)."""
     codes = [c for c in unit.path.split("/") if c]
     ancestors = Unit.objects.filter(code__in=codes)
     return (
-        Unit.objects.filter(Q(pk__in=ancestors) | Q(parent__in=ancestors))
+        units_valid_on(timezone.localdate())
+        .filter(Q(pk__in=ancestors) | Q(parent__in=ancestors))
         .exclude(pk=unit.pk)
         .order_by("path")
     )

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,7 +41,12 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.transitions import TRANSITIONS, Action, FormKind, form_number
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
-from motcua.organisation.selectors import units_for_role, user_has_role, visible_unit_ids
+from motcua.organisation.selectors import (
+    units_for_role,
+    units_valid_on,
+    user_has_role,
+    visible_unit_ids,
+)
 from motcua.signing.documents import may_sign
 
 audit = logging.getLogger("motcua.audit")
@@ -73,10 +79,17 @@ def _is_htmx(request: HttpRequest) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+def _receiving_units(user: User) -> QuerySet[Unit]:
+    """The units where `user` receives dossiers that exist today (a commune merged away is
+    no longer offered: its dossiers stay readable, new ones go to its successor)."""
+    today = timezone.localdate()
+    return (units_for_role(user, Role.RECEIVER) & units_valid_on(today)).order_by("path")
+
+
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    receiver_units = list(units_for_role(user, Role.RECEIVER).order_by("path"))
+    receiver_units = list(_receiving_units(user))
     context = {
         "counts": selectors.queue_counts(user),
         "receiver_units": receiver_units,
@@ -102,7 +115,7 @@ def _components_context(procedure: Procedure | None, ticked: list[int] | None) -
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    units = units_for_role(user, Role.RECEIVER).order_by("path")
+    units = _receiving_units(user)
     if not units.exists():
         raise DjangoPermissionDenied(_("Chỉ cán bộ tiếp nhận (Một cửa) được tiếp nhận hồ sơ."))
     form = IntakeForm(request.POST or None, units=units, initial={"submit_key": uuid.uuid4().hex})

@@ -50,6 +50,7 @@ from motcua.dossiers.transitions import (
 )
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
+from motcua.organisation.selectors import require_unit_in_force
 
 if TYPE_CHECKING:
     from motcua.accounts.models import User
@@ -561,7 +562,7 @@ def _counter_dossier(
     its `submit` transition, the catalogue's components, the provided ids, the names of the
     required ones missing and the unit's calendar (its freshness read with the version in
     force, one query). Reads only (inside the caller's transaction)."""
-    from motcua.organisation.selectors import require_role, require_unit_in_force
+    from motcua.organisation.selectors import require_role
 
     channel = Channel(channel)
     if channel == Channel.ONLINE:
@@ -691,7 +692,6 @@ def dossier_submit_online(
     return the dossier created by the first one instead of a duplicate.
     """
     from motcua.accounts.models import User as UserModel
-    from motcua.organisation.selectors import require_unit_in_force
 
     at = _now(at)
     if not getattr(user, "is_citizen", False):
@@ -987,6 +987,7 @@ def dossier_consult_send(
         transition = check_transition(d, Action.CONSULT_SEND, user)
         if to_unit.pk == d.current_unit_id:
             raise DomainError(_("Không thể lấy ý kiến chính đơn vị đang xử lý hồ sơ."))
+        require_unit_in_force(to_unit, local_date(at))
         if not content.strip():
             raise DomainError(_("Vui lòng nêu nội dung cần lấy ý kiến."))
         result = _limit_due(d.current_unit, at, amount, limit_unit)
@@ -1052,6 +1053,7 @@ def dossier_transfer_send(
         from_unit = d.current_unit
         if to_unit.pk == from_unit.pk:
             raise DomainError(_("Đơn vị nhận liên thông phải khác đơn vị đang xử lý."))
+        require_unit_in_force(to_unit, local_date(at))
         result = _limit_due(to_unit, at, amount, limit_unit)
         transfer = Transfer.objects.create(
             dossier=d,

@@ -191,3 +191,65 @@ def test_the_feedback_form_lists_only_units_in_force() -> None:
     assert timezone.localdate() > MERGER
     choices = set(FeedbackForm().fields["unit"].queryset)  # type: ignore[attr-defined]
     assert new in choices and old.unit not in choices
+
+
+@pytest.mark.parametrize("action", ["consult", "transfer"])
+def test_consulting_or_transferring_to_a_merged_unit_is_refused(action: str) -> None:
+    from decimal import Decimal
+
+    from motcua.dossiers.tests.conftest import in_process_dossier
+
+    old, _new = _merged()
+    holder = make_commune()
+    version = ProcedureVersionFactory()
+    d = in_process_dossier(holder, version, at=dt.datetime(2025, 7, 7, 9, tzinfo=VN))
+    send = {
+        "consult": dossier_services.dossier_consult_send,
+        "transfer": dossier_services.dossier_transfer_send,
+    }[action]
+    with pytest.raises(DomainError, match="Xã Hợp Nhất"):
+        send(
+            dossier=d,
+            user=holder.specialist,
+            to_unit=old.unit,
+            content="Lấy ý kiến",
+            amount=Decimal(3),
+            at=dt.datetime(2025, 7, 8, 9, tzinfo=VN),
+        )
+    d.refresh_from_db()
+    assert d.current_unit == holder.unit and not d.transfers.exists()
+
+
+def test_the_counter_offers_only_units_in_force(client: Client) -> None:
+    """An officer of a merged commune who also receives for its successor (the demo's case):
+    the intake page and the home page offer only the successor."""
+    from tests.factories import MembershipFactory
+
+    from motcua.organisation.constants import Role
+
+    old, new = _merged()
+    MembershipFactory(user=old.receiver, unit=new, role=Role.RECEIVER)
+    client.force_login(old.receiver)
+    intake = client.get("/tiep-nhan/moi/").content.decode()
+    # One unit left to receive for: it is the form's (hidden) unit, no choice is offered.
+    assert f'<input type="hidden" name="unit" value="{new.pk}">' in intake
+    assert f'<option value="{old.unit.pk}"' not in intake
+    home = client.get("/").content.decode()
+    assert f"/so-theo-doi/{new.pk}/" in home and f"/so-theo-doi/{old.unit.pk}/" not in home
+
+
+def test_nearby_units_leave_out_units_not_in_force() -> None:
+    from motcua.backoffice.forms import nearby_units
+
+    province = unit_create(code="P1", name="Tỉnh Thử", kind=UnitKind.PROVINCE)
+    district = unit_create(
+        code="D1",
+        name="Huyện Cũ",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        valid_to=dt.date(2025, 6, 30),
+    )
+    commune = unit_create(code="C1", name="Xã A", kind=UnitKind.COMMUNE, parent=province)
+    neighbour = unit_create(code="C2", name="Xã B", kind=UnitKind.COMMUNE, parent=province)
+    assert district not in nearby_units(commune)
+    assert neighbour in nearby_units(commune) and province in nearby_units(commune)
