@@ -125,3 +125,16 @@ def test_other_commune_queues_are_empty(setup):
     client = Client()
     client.force_login(stranger)
     assert ids_in(client.get("/hang-doi/overdue/").content.decode()) == []
+
+
+def test_the_intake_queue_shows_when_each_dossier_was_submitted(setup):
+    """Waiting for receipt, a dossier has no appointment yet: the officer sees when it was
+    submitted (local time) instead of an empty "Hẹn trả" column."""
+    unit, _user, client = setup
+    at = dt.datetime(2026, 11, 26, 1, 30, tzinfo=dt.UTC)  # 08:30 in Asia/Ho_Chi_Minh
+    DossierFactory(unit=unit, state=State.SUBMITTED, submitted_at=at, due_at=None)
+    html = client.get("/hang-doi/to_receive/").content.decode()
+    assert "Nộp lúc" in html and "Hẹn trả" not in html
+    assert "08:30 26/11/2026" in html
+    overdue = client.get("/hang-doi/overdue/").content.decode()
+    assert "Hẹn trả" in overdue and "Nộp lúc" not in overdue
