@@ -917,9 +917,30 @@ def dossier_assign(
             )
         previous = d.assignee_id
         d.assignee = assignee
-        payload = {"assignee": assignee.pk, "previous_assignee": previous}
+        payload: dict[str, Any] = {"assignee": assignee.pk, "previous_assignee": previous}
+        step = d.current_step
+        first = _first_step(d.procedure_version)
+        if step is not None and step.role == Role.RECEIVER and step == first:
+            # The one-stop desk's first step (tiếp nhận, chuyển hồ sơ) ends when the dossier is
+            # handed over for processing: the next step starts now (Mẫu 06's first row).
+            following = _next_step(d)
+            if following is not None:
+                payload.update(_complete_step(d, step, following, at))
         _apply(d, transition, user=user, at=at, note=note, payload=payload)
     return d
+
+
+def _complete_step(
+    d: Dossier, step: ProcessStep, following: ProcessStep, at: dt.datetime
+) -> dict[str, Any]:
+    """Finish `step` at `at` and enter `following` with its own deadline; the payload."""
+    payload: dict[str, Any] = {
+        "completed_step": step.order,
+        "completed_step_name": step.name,
+        "completed_on_time": d.current_step_due_at is None or at <= d.current_step_due_at,
+    }
+    payload.update(_enter_step(d, following, _calendar(d.current_unit), at))
+    return payload
 
 
 def dossier_step_complete(
@@ -952,12 +973,7 @@ def dossier_step_complete(
                 _("“%(step)s” là bước cuối của quy trình: hãy phê duyệt hoặc trả kết quả.")
                 % {"step": step.name}
             )
-        payload: dict[str, Any] = {
-            "completed_step": step.order,
-            "completed_step_name": step.name,
-            "completed_on_time": d.current_step_due_at is None or at <= d.current_step_due_at,
-        }
-        payload.update(_enter_step(d, following, _calendar(d.current_unit), at))
+        payload = _complete_step(d, step, following, at)
         _apply(d, transition, user=user, at=at, note=note, payload=payload)
     return d
 

@@ -574,3 +574,44 @@ def test_art19_2_approval_skips_to_the_hand_over_step(commune, version):
     d = in_process_dossier(commune, version)  # still at step 1 (appraisal)
     d = services.dossier_approve(dossier=d, user=commune.leader, at=local(2025, 3, 11))
     assert d.current_step.order == 3 and d.current_step.role == "receiver"
+
+
+def test_handover_completes_the_desks_intake_step(commune):
+    """Processes published by provinces start with the one-stop desk's step ("Tiếp nhận hồ sơ",
+    e.g. 4 working hours; NĐ61 art. 18: the desk hands the dossier over for processing). The
+    assignment is that hand-over: the step is complete and the next one starts with its own
+    deadline (the first row of the control sheet, Mẫu 06) — it stayed current, then overdue,
+    until the desk pressed "complete step" (the demo showed such a dossier overdue)."""
+    from tests.factories import ProcedureVersionFactory
+
+    from motcua.catalogue.models import ProcessStep
+    from motcua.organisation.constants import Role
+
+    version = ProcedureVersionFactory(with_steps=False)
+    for order, (name, role, hours) in enumerate(
+        [("Tiếp nhận hồ sơ", Role.RECEIVER, 4), ("Thẩm định", Role.SPECIALIST, 16)], start=1
+    ):
+        ProcessStep.objects.create(
+            version=version,
+            order=order,
+            name=name,
+            role=role,
+            allotted_amount=Decimal(hours),
+            allotted_unit=LimitUnit.WORKING_HOURS,
+        )
+    d = received_dossier(commune, version)
+    assert d.current_step.name == "Tiếp nhận hồ sơ"
+    at = local(2025, 3, 10, 10, 0)
+    d = services.dossier_assign(dossier=d, user=commune.leader, assignee=commune.specialist, at=at)
+    assert d.current_step.name == "Thẩm định"
+    # 16 working hours from Mon 10:00 (7.5-hour days): 5.5 on Monday, 7.5 on Tuesday, 3 on Wed.
+    assert d.current_step_due_at == local(2025, 3, 12, 11, 0)
+    payload = d.events.get(action="assign").payload
+    assert payload["completed_step"] == 1 and payload["completed_on_time"] is True
+    assert payload["step"] == 2
+    # A second assignment (another specialist) leaves the specialist's step as it is.
+    again = services.dossier_assign(
+        dossier=d, user=commune.leader, assignee=commune.leader, at=local(2025, 3, 10, 11, 0)
+    )
+    assert again.current_step.name == "Thẩm định"
+    assert "completed_step" not in again.events.order_by("-seq").first().payload
