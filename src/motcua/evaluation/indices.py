@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -738,6 +738,8 @@ class _Timeliness:
     total: int = 0
     on_time: int = 0
     late: int = 0
+    #: Of the same dossiers, those rated "not satisfied" by the end of the period (5.4).
+    unsatisfied: int = 0
 
 
 def timeliness_766(
@@ -747,10 +749,15 @@ def timeliness_766(
     than one supplement request counts as late. The appointment follows LATENESS_AGAINST
     (DOMAIN.md §2.5 (b)); the supplement time is already out of `due_at`, which restarts on
     the complete dossier (NĐ61 art. 19(4)). No appointment → on time."""
+    from motcua.feedback.models import Rating
+
     result = _Timeliness()
     at = min(now, period.end)
-    for d in _processed_in(unit_ids, period).iterator(chunk_size=CHUNK):
+    disliked = Rating.objects.filter(dossier_id=OuterRef("pk"), satisfied=False, created_at__lt=at)
+    rows = _processed_in(unit_ids, period).annotate(disliked=Exists(disliked))
+    for d in rows.iterator(chunk_size=CHUNK):
         result.total += 1
+        result.unsatisfied += bool(d.disliked)
         if d.supplement_count > 1:
             result.late += 1
             continue
@@ -906,10 +913,7 @@ def qd766_indicators(
             if spec.code == "2.1":
                 results.append(_rate(spec, timeliness.on_time, timeliness.total))
             else:
-                from motcua.feedback.selectors import rating_summary
-
-                ratings = rating_summary(unit_ids, period.date_from, period.date_to)
-                results.append(_satisfaction_54(spec, timeliness, ratings.unsatisfied))
+                results.append(_satisfaction_54(spec, timeliness))
         elif spec.code == "2.2":
             results.append(average_time_766(unit_ids, period, spec))
         elif spec.code in ("3.1", "3.2"):
@@ -1006,11 +1010,12 @@ def feedback_766(spec: IndicatorSpec, unit_ids: Sequence[int], period: Period) -
     )
 
 
-def _satisfaction_54(
-    spec: IndicatorSpec, timeliness: _Timeliness, unsatisfied: int = 0
-) -> IndicatorResult:
+def _satisfaction_54(spec: IndicatorSpec, timeliness: _Timeliness) -> IndicatorResult:
     """QĐ 766 indicator 5.4: 100% − (late-dossier rate + rate of dossiers rated "not
-    satisfied") (threshold 90%). PAKN are not tied to dossiers, so they do not count here."""
+    satisfied") (threshold 90%), both rates over the same dossiers (those of 2.1): a rating
+    counts when its dossier is in the period and it was given by the period's end. PAKN are
+    not tied to dossiers, so they do not count here."""
+    unsatisfied = timeliness.unsatisfied
     # 100% − late rate − dislike rate = (total − late − unsatisfied) / total, rounded once, so
     # the value is the fraction shown beside it.
     numerator = max(timeliness.total - timeliness.late - unsatisfied, 0)

@@ -85,30 +85,6 @@ def unhappy_ratings_for_user(user: Principal, *, limit: int = 200) -> list[Ratin
     )
 
 
-@dataclass(frozen=True)
-class RatingSummary:
-    total: int
-    satisfied: int
-    unsatisfied: int
-
-    @property
-    def satisfied_ratio(self) -> float | None:
-        return round(100 * self.satisfied / self.total, 2) if self.total else None
-
-
-def rating_summary(unit_ids: Iterable[int], date_from: dt.date, date_to: dt.date) -> RatingSummary:
-    """Ratings given in [date_from, date_to] (local dates) for dossiers of these units — the
-    "dislike" part of QĐ 766 indicator 5.4 (DOMAIN.md §4.2)."""
-    start = timezone.make_aware(dt.datetime.combine(date_from, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min))
-    rows = Rating.objects.filter(
-        unit_id__in=list(unit_ids), created_at__gte=start, created_at__lt=end
-    )
-    total = rows.count()
-    satisfied = rows.filter(satisfied=True).count()
-    return RatingSummary(total=total, satisfied=satisfied, unsatisfied=total - satisfied)
-
-
 # ---------------------------------------------------------------------------------------------
 # PAKN: staff
 # ---------------------------------------------------------------------------------------------

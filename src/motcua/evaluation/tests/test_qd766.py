@@ -229,6 +229,51 @@ def test_54_counts_dossiers_rated_not_satisfied(commune: Unit) -> None:
     assert result.numerator == 2 and result.denominator == 4
 
 
+# (case, the rated dossier received/finished, rated at, counted in 5.4?) — QĐ 766 §4.2 id 5.4:
+# both rates are over 2.1's dossiers (received or processed in H1 2023), a rating counts when
+# its dossier is one of them and it was given by the end of the period.
+RATING_CASES = [
+    ("dossier of the period, rated in it", (RECEIVED, EARLY), at(2023, 3, 4), True),
+    ("dossier of the period, rated after its end", (RECEIVED, EARLY), at(2023, 7, 2), False),
+    (
+        "dossier ended before the period, rated in it",
+        (at(2022, 12, 1), at(2022, 12, 2)),
+        at(2023, 1, 5),
+        False,
+    ),
+    ("late dossier rated too: both rates", (RECEIVED, LATE), at(2023, 3, 8), True),
+]
+
+
+@pytest.mark.parametrize(
+    ("dossier_dates", "rated_at", "counted"),
+    [c[1:] for c in RATING_CASES],
+    ids=[c[0] for c in RATING_CASES],
+)
+@pytest.mark.django_db
+def test_54_ratings_are_those_of_the_periods_dossiers(
+    commune: Unit,
+    dossier_dates: tuple[dt.datetime, dt.datetime],
+    rated_at: dt.datetime,
+    counted: bool,
+) -> None:
+    from motcua.feedback.models import Rating
+
+    others = [finished(commune, EARLY) for _ in range(3)]  # on time, not rated
+    received, done = dossier_dates
+    rated = finished(commune, done, received_at=received, finished_at=done)
+    Rating.objects.create(
+        dossier=rated, unit=commune, satisfied=False, channel="lookup", created_at=rated_at
+    )
+    result = indicators(commune)["5.4"]
+    in_period = received >= at(2023, 1, 1)
+    total = len(others) + in_period
+    late = int(done == LATE)
+    assert result.denominator == total
+    assert result.numerator == total - late - int(counted)
+    assert f"{int(counted)} hồ sơ bị đánh giá chưa hài lòng" in result.reason
+
+
 @pytest.mark.django_db
 def test_52_53_from_feedback(commune: Unit) -> None:
     """QĐ 766 §4.2 ids 5.2–5.3 from phản ánh, kiến nghị received in the period (5.1, a
