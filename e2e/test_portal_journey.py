@@ -34,11 +34,11 @@ STAFF = {
 }
 SPECIALIST_NAME = "Vũ Văn Nam"  # taison.chuyenvien
 #: Who does what after the supplement: receipt (art. 17(1)), assignment, the internal steps of
-#: the procedure (receiver, specialist), the leader's approval, the return of the result.
+#: the procedure (the assignment hands the desk's first step over; then the specialist's), the
+#: leader's approval, the return of the result.
 SCRIPT = (
     ("receiver", "receive"),
     ("leader", "assign"),
-    ("receiver", "step_complete"),
     ("specialist", "step_complete"),
     ("leader", "approve"),
     ("receiver", "return_result"),

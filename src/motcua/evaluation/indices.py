@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -893,8 +893,9 @@ def qd766_indicators(
     specs = indicator_specs()
     results: list[IndicatorResult] = []
     timeliness: _Timeliness | None = None
+    synced = national_sync_share(unit_ids, period)
     for spec in sorted(specs.values(), key=lambda s: (s.order, s.code)):
-        if spec.code == "1.4" and (synced := national_sync_share(unit_ids, period)) is not None:
+        if spec.code == "1.4" and synced is not None:
             results.append(_rate(spec, *synced, _("hồ sơ đã đồng bộ ÷ hồ sơ tiếp nhận trong kỳ")))
         elif spec.code in DIGITISATION_CODES:  # computed since the digitisation module exists
             results.append(digitisation_766(spec, _received_in(unit_ids, period)))
@@ -931,14 +932,8 @@ def qd766_indicators(
                 results.append(_rate(spec, with_dossiers, len(online)))
         elif spec.code == "3.3":
             received = _received_in(unit_ids, period)
-            results.append(
-                _rate(
-                    spec,
-                    received.filter(channel=Channel.ONLINE).count(),
-                    received.count(),
-                    _("chưa nhân tỷ lệ đồng bộ Cổng DVCQG (chưa có dữ liệu đồng bộ)"),
-                )
-            )
+            online_count = received.filter(channel=Channel.ONLINE).count()
+            results.append(_online_share_33(spec, online_count, received.count(), synced))
         else:
             results.append(_na(spec, _("chỉ số chưa được hỗ trợ tính tại đơn vị")))
     return results
@@ -962,6 +957,29 @@ def digitisation_766(spec: IndicatorSpec, received: QuerySet[Dossier]) -> Indica
         return _rate(spec, counts.dossiers_digitised, counts.dossiers, reason)
     reason = _("%(n)s thành phần lấy từ kho dữ liệu cá nhân") % {"n": counts.components_reused}
     return _rate(spec, counts.dossiers_reusing, counts.dossiers, reason)
+
+
+def _online_share_33(
+    spec: IndicatorSpec, online: int, received: int, synced: tuple[int, int] | None
+) -> IndicatorResult:
+    """QĐ 766 indicator 3.3: online dossiers ÷ dossiers received in the period, × the share
+    synced to the national portal (1.4's ratio) when the sync log has data (DOMAIN.md §4.2);
+    without it the plain share, said in the reason."""
+    if synced is None or synced[1] <= 0:
+        reason = _("chưa nhân tỷ lệ đồng bộ Cổng DVCQG (chưa có dữ liệu đồng bộ)")
+        return _rate(spec, online, received, reason)
+    result = _rate(spec, online, received)
+    if result.value is None:
+        return result
+    value = round2(Decimal(online * synced[0]) * HUNDRED / Decimal(received * synced[1]))
+    return replace(
+        result,
+        value=value,
+        points=convert_score(value, spec.pmax, spec.threshold),
+        status=warning_status(value, spec),
+        reason=_("× tỷ lệ đồng bộ Cổng DVCQG %(s)s/%(t)s (chỉ số 1.4)")
+        % {"s": synced[0], "t": synced[1]},
+    )
 
 
 def national_sync_share(unit_ids: Sequence[int], period: Period) -> tuple[int, int] | None:

@@ -358,3 +358,34 @@ def test_pull_lists_a_submission_to_a_merged_commune_as_a_problem(
     assert summary.problems[0].startswith("DVCQG-0009: ")
     assert "Xã Hợp Nhất" in summary.problems[0]
     assert not Dossier.objects.exists()
+
+
+def test_indicator_33_is_multiplied_by_the_synced_share(
+    commune, version, portal, settings, django_capture_on_commit_callbacks
+):
+    """DOMAIN §4.2, QĐ 766 id 3.3: online ÷ received × sync ratio (1.4) once the sync log has
+    data — here 1 online of 3 received, 2 of 3 synced: 33.33 % × 66.67 % = 22.22 %."""
+    from motcua.dossiers.constants import Channel as DossierChannel
+
+    settings.MOTCUA = {**settings.MOTCUA, "NATIONAL_PORTAL_MAX_ATTEMPTS": 1}
+    made = []
+    for day in (10, 11):
+        made.append(
+            _commit(
+                django_capture_on_commit_callbacks,
+                lambda day=day: received_dossier(commune, version, MONDAY.replace(day=day)),
+            )
+        )
+    portal.fail_next = 100
+    _commit(
+        django_capture_on_commit_callbacks,
+        lambda: received_dossier(commune, version, MONDAY.replace(day=12)),
+    )
+    Dossier.objects.filter(pk=made[0].pk).update(channel=DossierChannel.ONLINE)
+    results = {
+        r.code: r for r in qd766_indicators(commune.unit, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    }
+    result = results["3.3"]
+    assert (result.numerator, result.denominator) == (1, 3)
+    assert result.value == Decimal("22.22")
+    assert "2/3" in result.reason and "1.4" in result.reason
