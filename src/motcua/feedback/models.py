@@ -26,7 +26,11 @@ class Rating(models.Model):
     )
     # The unit whose leaders hear about an unhappy rating (the dossier's receiving unit).
     unit = models.ForeignKey(
-        "organisation.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị")
+        "organisation.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("đơn vị"),
+        db_index=False,  # rating_unit_sat
     )
     satisfied = models.BooleanField(_("hài lòng"))
     reasons = models.JSONField(_("lý do"), default=list, blank=True)
@@ -59,6 +63,7 @@ class Feedback(models.Model):
         on_delete=models.PROTECT,
         related_name="feedback",
         verbose_name=_("đơn vị xử lý"),
+        db_index=False,  # feedback_queue
     )
     received_unit = models.ForeignKey(
         "organisation.Unit",
@@ -105,8 +110,7 @@ class Feedback(models.Model):
         max_length=20,
         choices=FeedbackState.choices,
         default=FeedbackState.RECEIVED,
-        db_index=True,
-    )
+    )  # indexed by feedback_published (state, published_at)
     refusal_reason = models.TextField(_("lý do không xử lý"), blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,7 +158,9 @@ class Feedback(models.Model):
 class FeedbackEvent(models.Model):
     """One recorded step of a feedback. Append-only: never updated, never deleted."""
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="events")
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.PROTECT, related_name="events", db_index=False
+    )  # feedback_event_seq_unique (feedback, seq)
     seq = models.PositiveIntegerField()
     at = models.DateTimeField(_("thời điểm"))
     actor = models.ForeignKey(
