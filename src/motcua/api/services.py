@@ -76,19 +76,7 @@ def api_token_create(
             _("Tài khoản %(user)s không thuộc đơn vị: %(units)s.")
             % {"user": user.username, "units": ", ".join(outside)}
         )
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with transaction.atomic():
-        token = ApiToken.objects.create(
-            name=name.strip() or user.username,
-            user=user,
-            scopes=wanted,
-            token_hash=token_hash(secret),
-            prefix=secret[: len(TOKEN_PREFIX) + 6],
-            expires_at=now + dt.timedelta(days=days),
-        )
-        if unit_list:
-            token.units.set(unit_list)
-    return CreatedToken(token=token, secret=secret)
+    return _issue(user=user, name=name, scopes=wanted, days=days, now=now, units=unit_list)
 
 
 def _citizen_token_create(
@@ -103,15 +91,25 @@ def _citizen_token_create(
         raise DomainError(_("Thời hạn của khóa phải từ 1 đến 366 ngày."))
     if not user.is_active:
         raise DomainError(_("Tài khoản không còn hoạt động."))
+    return _issue(user=user, name=name, scopes=scopes, days=days, now=now, units=[])
+
+
+def _issue(
+    *, user: User, name: str, scopes: list[str], days: int, now: dt.datetime, units: list[Unit]
+) -> CreatedToken:
+    """Store a new token (its hash and display prefix, never the secret) for checked inputs."""
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        name=name.strip() or user.username,
-        user=user,
-        scopes=scopes,
-        token_hash=token_hash(secret),
-        prefix=secret[: len(TOKEN_PREFIX) + 6],
-        expires_at=now + dt.timedelta(days=days),
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            name=name.strip() or user.username,
+            user=user,
+            scopes=scopes,
+            token_hash=token_hash(secret),
+            prefix=secret[: len(TOKEN_PREFIX) + 6],
+            expires_at=now + dt.timedelta(days=days),
+        )
+        if units:
+            token.units.set(units)
     return CreatedToken(token=token, secret=secret)
 
 
