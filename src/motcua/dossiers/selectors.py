@@ -50,6 +50,16 @@ OPEN_STATES = (*RUNNING_STATES, State.SUPPLEMENT_AFTER_REVIEW, State.RESULT_READ
 INTAKE_STATES = (State.SUBMITTED, State.INTAKE_SUPPLEMENT)
 
 
+def holds_role_for(user: User, dossier: Dossier, role: str) -> bool:
+    """Whether `user` holds `role` in the dossier's receiving unit or the unit holding it now
+    (who may record a fact on it, e.g. sign its documents as a leader)."""
+    from motcua.organisation.selectors import user_has_role
+
+    return user_has_role(user, dossier.unit, role) or user_has_role(
+        user, dossier.current_unit, role
+    )
+
+
 def due_before_q(instant: dt.datetime, *, inclusive: bool = False) -> Q:
     """The date promised to the citizen — the extended one after an apology (Mẫu 04), else the
     appointment — is before `instant` (at or before it, `inclusive`): the one definition of

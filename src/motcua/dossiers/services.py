@@ -1470,12 +1470,12 @@ def _record_fact(
     """Append one event that records a fact about the dossier without changing its state
     (`EventKind`): the user must hold `role` in the receiving or the current unit, and a draft
     has no such facts. One transaction, the row locked, like every transition."""
-    from motcua.organisation.selectors import user_has_role
+    from motcua.dossiers.selectors import holds_role_for
 
     at = _now(at)
     with transaction.atomic():
         d = _lock(dossier, expected_version)
-        if not (user_has_role(user, d.unit, role) or user_has_role(user, d.current_unit, role)):
+        if not holds_role_for(user, d, role):
             raise PermissionDenied(refused)
         if d.state == State.DRAFT:
             raise DomainError(draft_refused)

@@ -23,8 +23,8 @@ from motcua.documents.models import DocumentFormat, GeneratedDocument
 from motcua.documents.services import document_store
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import holds_role_for
 from motcua.organisation.constants import Role
-from motcua.organisation.selectors import user_has_role
 from motcua.signing.services import SEAL_BOX, pdf_sha256, sign_pdf
 from motcua.signing.signers import SignerUnavailable, signer_from_settings
 
@@ -36,9 +36,7 @@ SIGN_REASON = "Phê duyệt kết quả giải quyết thủ tục hành chính"
 def may_sign(user: User, dossier: Dossier) -> bool:
     """A leader of the dossier's receiving or current unit signs its documents (the same rule
     `dossiers.services.dossier_document_signed` enforces when the event is recorded)."""
-    return user_has_role(user, dossier.unit, Role.LEADER) or user_has_role(
-        user, dossier.current_unit, Role.LEADER
-    )
+    return holds_role_for(user, dossier, Role.LEADER)
 
 
 def generated_document_sign(
