@@ -4,11 +4,8 @@ render. Units outside the user's visibility answer 404 (their existence is not r
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,12 +13,7 @@ from motcua.core.decorators import staff_required
 from motcua.evaluation import indices
 from motcua.evaluation.forms import PeriodForm
 from motcua.evaluation.selectors import evaluation_units, unit_officers
-
-
-def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """From 01/01 of the current year to today (local time)."""
-    today = today or timezone.localdate()
-    return dt.date(today.year, 1, 1), today
+from motcua.reform.periods import year_to_date
 
 
 @staff_required
@@ -39,7 +31,7 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
     unit = evaluation_units(request.user).filter(code=unit_code).first()
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
-    start, end = default_period()
+    start, end = year_to_date()
     form = PeriodForm(
         request.GET or {"tu_ngay": start.strftime("%d/%m/%Y"), "den_ngay": end.strftime("%d/%m/%Y")}
     )

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import DomainError
@@ -56,6 +57,13 @@ class Period:
         if self.convention == PeriodConvention.CUTOFF_15 and self.kind != PeriodKind.CUSTOM:
             text += _(" (thời gian chốt số liệu theo Nghị định số 09/2019/NĐ-CP)")
         return text + "."
+
+
+def year_to_date(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """From 01/01 of the current year to today (local time): what the statistics and
+    evaluation pages show before the user chooses a period."""
+    today = today or timezone.localdate()
+    return dt.date(today.year, 1, 1), today
 
 
 def default_convention() -> PeriodConvention:

@@ -105,10 +105,23 @@ def _base_query(form: Bieu06Form) -> str:
     )
 
 
+def _first_form(request: HttpRequest) -> Bieu06Form:
+    """The form before any choice: the user's first unit in force today (by path: the province
+    for its supervisor, the commune for its staff) and the year to date."""
+    from motcua.organisation.selectors import units_valid_on
+    from motcua.reform.periods import year_to_date
+
+    ids = _visible_ids(request)
+    start, end = year_to_date()
+    unit = units_valid_on(end).filter(pk__in=ids).order_by("path").first()
+    initial = {"unit": unit.pk if unit else None, "date_from": start, "date_to": end}
+    return Bieu06Form(unit_ids=ids, initial=initial)
+
+
 @staff_required
 def bieu06_page(request: HttpRequest) -> HttpResponse:
     form = _bound_form(request)
-    context: dict[str, Any] = {"form": form or Bieu06Form(unit_ids=_visible_ids(request))}
+    context: dict[str, Any] = {"form": form or _first_form(request)}
     if form is not None and form.is_valid():
         try:
             result, notice = _compute(form)

@@ -227,6 +227,21 @@ def test_page_and_drilldown_for_leader() -> None:
     assert ws is not None and ws["A1"].value == "Biểu số 06/VPCP/KSTT"
 
 
+def test_the_page_opens_on_the_users_unit_and_the_year_to_date() -> None:
+    """Before any choice the form holds the leader's unit (in force today) and 01/01 → today,
+    so one click gives this year's Biểu 06 (it opened with every field empty)."""
+    from django.utils import timezone
+
+    unit = small_world()
+    form = leader_client(unit).get("/thong-ke/").context["form"]
+    today = timezone.localdate()
+    assert form.initial == {
+        "unit": unit.pk,
+        "date_from": dt.date(today.year, 1, 1),
+        "date_to": today,
+    }
+
+
 def test_page_without_rollups_shows_a_notice() -> None:
     unit = small_world()
     page = leader_client(unit).get(f"/thong-ke/?unit={unit.pk}&{QUERY}")
