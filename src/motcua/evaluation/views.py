@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -13,13 +14,18 @@ from motcua.core.decorators import staff_required
 from motcua.evaluation import indices
 from motcua.evaluation.forms import PeriodForm
 from motcua.evaluation.selectors import evaluation_units, unit_officers
+from motcua.organisation.selectors import unit_is_valid_on
 from motcua.reform.periods import year_to_date
 
 
 @staff_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    units = list(evaluation_units(request.user))
+    today = timezone.localdate()
+    # The units in force first, then those merged away (their earlier periods stay evaluable).
+    units = sorted(
+        evaluation_units(request.user), key=lambda u: (not unit_is_valid_on(u, today), u.path)
+    )
     if len(units) == 1:
         return redirect("evaluation:unit", unit_code=units[0].code)
     return render(request, "evaluation/index.html", {"units": units})

@@ -125,3 +125,22 @@ def _dates() -> tuple[Any, Any]:
     import datetime as dt
 
     return dt.date(2023, 1, 1), dt.date(2023, 6, 30)
+
+
+def test_index_lists_units_in_force_first_and_dates_the_merged_ones(officer: Any) -> None:
+    """After the merger of 01/07/2025 a leader of the new commune also reads the old ones'
+    history: the new commune comes first, the old ones say until when they operated."""
+    import datetime as dt
+
+    from motcua.organisation.services import unit_create, unit_merge
+
+    old = unit_create(code="OLD1", name="Xã Cũ", kind="commune")
+    new = unit_create(code="NEW1", name="Xã A Mới", kind="commune")
+    unit_merge(predecessors=[old], successor=new, on=dt.date(2025, 7, 1))
+    MembershipFactory(user=officer, unit=new, role=Role.LEADER)
+    MembershipFactory(user=officer, unit=old, role=Role.LEADER)
+    client = Client()
+    client.force_login(officer)
+    html = client.get("/danh-gia/").content.decode()
+    assert html.index("Xã A Mới") < html.index("Xã Cũ")
+    assert "hoạt động đến 30/06/2025" in html
