@@ -14,18 +14,15 @@ from motcua.core.decorators import staff_required
 from motcua.evaluation import indices
 from motcua.evaluation.forms import PeriodForm
 from motcua.evaluation.selectors import evaluation_units, unit_officers
-from motcua.organisation.selectors import unit_is_valid_on
+from motcua.organisation.selectors import in_force_first
 from motcua.reform.periods import year_to_date
 
 
 @staff_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
     # The units in force first, then those merged away (their earlier periods stay evaluable).
-    units = sorted(
-        evaluation_units(request.user), key=lambda u: (not unit_is_valid_on(u, today), u.path)
-    )
+    units = in_force_first(evaluation_units(request.user), timezone.localdate())
     if len(units) == 1:
         return redirect("evaluation:unit", unit_code=units[0].code)
     return render(request, "evaluation/index.html", {"units": units})

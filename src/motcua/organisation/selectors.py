@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -188,6 +189,12 @@ def unit_is_valid_on(unit: Unit, on: dt.date) -> bool:
     return (unit.valid_from is None or unit.valid_from <= on) and (
         unit.valid_to is None or on <= unit.valid_to
     )
+
+
+def in_force_first(units: Iterable[Unit], on: dt.date) -> list[Unit]:
+    """`units` with those existing on `on` first, then those merged away (or not started),
+    each group by path — the order of the pages that let a user pick one of their units."""
+    return sorted(units, key=lambda u: (not unit_is_valid_on(u, on), u.path))
 
 
 def units_valid_on(on: dt.date) -> QuerySet[Unit]:

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,7 +20,7 @@ from motcua.core.decorators import staff_required
 from motcua.core.errors import DomainError
 from motcua.documents.pdf import pdf_response
 from motcua.organisation.models import Unit
-from motcua.organisation.selectors import STAFF_ROLES, user_has_role
+from motcua.organisation.selectors import STAFF_ROLES, in_force_first, user_has_role
 from motcua.reform import selectors, services
 from motcua.reform.checks import Problem, check_entered_figures
 from motcua.reform.constants import DraftStatus, Section
@@ -68,7 +69,7 @@ def _run(request: HttpRequest, form: forms.Form, action: Callable[[], Any]) -> b
 @staff_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    units = list(selectors.reform_units(request.user))
+    units = in_force_first(selectors.reform_units(request.user), timezone.localdate())
     if len(units) == 1:
         return redirect("reform:plans", unit_code=units[0].code)
     return render(request, "reform/index.html", {"units": units})

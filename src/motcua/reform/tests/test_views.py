@@ -178,3 +178,26 @@ def test_check_page_catches_the_seed_report(client_for: Client, commune: Unit) -
     assert response.status_code == 200
     assert "chênh lệch 5 hồ sơ" in html
     assert "khẳng định không có hồ sơ quá hạn" in html
+
+
+def test_index_lists_units_in_force_first_and_dates_the_merged_ones(leader: Any) -> None:
+    """After the merger of 01/07/2025 a leader of the new commune also keeps the old one's
+    plans and reports: the new commune comes first, the old one says until when it operated."""
+    import datetime as dt
+
+    from tests.factories import MembershipFactory
+
+    from motcua.organisation.constants import Role
+    from motcua.organisation.services import unit_create, unit_merge
+
+    old = unit_create(code="OLD1", name="Xã Cũ", kind="commune")
+    new = unit_create(code="NEW1", name="Xã A Mới", kind="commune")
+    unit_merge(predecessors=[old], successor=new, on=dt.date(2025, 7, 1))
+    for unit in (old, new):
+        MembershipFactory(user=leader, unit=unit, role=Role.LEADER)
+    client = Client()
+    client.force_login(leader)
+    html = client.get("/cai-cach/").content.decode()
+    assert "<title>Cải cách hành chính" in html
+    assert html.index("Xã A Mới") < html.index("Xã Cũ")
+    assert "hoạt động đến 30/06/2025" in html
