@@ -90,7 +90,12 @@ QUEUES: dict[str, QueueDef] = {
             (Role.RECEIVER,),
             _("Hồ sơ nộp trực tuyến hoặc đang hướng dẫn bổ sung, chờ Bộ phận Một cửa tiếp nhận."),
         ),
-        QueueDef("assigned_to_me", _("Được giao cho tôi"), (), _("Hồ sơ tôi đang xử lý.")),
+        QueueDef(
+            "assigned_to_me",
+            _("Được giao cho tôi"),
+            (Role.SPECIALIST, Role.LEADER),  # only they are assigned dossiers
+            _("Hồ sơ tôi đang xử lý."),
+        ),
         QueueDef(
             "due_soon",
             _("Sắp đến hạn"),
