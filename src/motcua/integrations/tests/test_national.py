@@ -138,24 +138,34 @@ def test_gives_up_after_max_attempts_and_the_report_shows_it(
     assert "synced 1" in out.getvalue()
 
 
+def _three_received_two_synced(commune, version, portal, settings, capture) -> list[Dossier]:
+    """Three dossiers received in March 2025; the portal refuses the third one for good."""
+    settings.MOTCUA = {**settings.MOTCUA, "NATIONAL_PORTAL_MAX_ATTEMPTS": 1}
+    made = []
+    for day in (10, 11, 12):
+        if day == 12:
+            portal.fail_next = 100
+        made.append(
+            _commit(
+                capture, lambda day=day: received_dossier(commune, version, MONDAY.replace(day=day))
+            )
+        )
+    return made
+
+
+def _march_2025(commune) -> dict[str, Any]:
+    return {
+        r.code: r for r in qd766_indicators(commune.unit, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    }
+
+
 def test_indicator_14_is_the_synced_share(
     commune, version, portal, settings, django_capture_on_commit_callbacks
 ):
-    settings.MOTCUA = {**settings.MOTCUA, "NATIONAL_PORTAL_MAX_ATTEMPTS": 1}
-    for day in (10, 11):
-        _commit(
-            django_capture_on_commit_callbacks,
-            lambda day=day: received_dossier(commune, version, MONDAY.replace(day=day)),
-        )
-    portal.fail_next = 100
-    _commit(
-        django_capture_on_commit_callbacks,
-        lambda: received_dossier(commune, version, MONDAY.replace(day=12)),
+    _three_received_two_synced(
+        commune, version, portal, settings, django_capture_on_commit_callbacks
     )
-    results = {
-        r.code: r for r in qd766_indicators(commune.unit, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
-    }
-    result = results["1.4"]
+    result = _march_2025(commune)["1.4"]
     assert (result.numerator, result.denominator) == (2, 3)
     assert result.value == Decimal("66.67")
     assert result.points == Decimal("4.00")  # 66.67 × 6 / 100, no threshold
@@ -367,25 +377,11 @@ def test_indicator_33_is_multiplied_by_the_synced_share(
     data — here 1 online of 3 received, 2 of 3 synced: 33.33 % × 66.67 % = 22.22 %."""
     from motcua.dossiers.constants import Channel as DossierChannel
 
-    settings.MOTCUA = {**settings.MOTCUA, "NATIONAL_PORTAL_MAX_ATTEMPTS": 1}
-    made = []
-    for day in (10, 11):
-        made.append(
-            _commit(
-                django_capture_on_commit_callbacks,
-                lambda day=day: received_dossier(commune, version, MONDAY.replace(day=day)),
-            )
-        )
-    portal.fail_next = 100
-    _commit(
-        django_capture_on_commit_callbacks,
-        lambda: received_dossier(commune, version, MONDAY.replace(day=12)),
+    made = _three_received_two_synced(
+        commune, version, portal, settings, django_capture_on_commit_callbacks
     )
     Dossier.objects.filter(pk=made[0].pk).update(channel=DossierChannel.ONLINE)
-    results = {
-        r.code: r for r in qd766_indicators(commune.unit, dt.date(2025, 3, 1), dt.date(2025, 3, 31))
-    }
-    result = results["3.3"]
+    result = _march_2025(commune)["3.3"]
     assert (result.numerator, result.denominator) == (1, 3)
     assert result.value == Decimal("22.22")
     assert "2/3" in result.reason and "1.4" in result.reason
