@@ -402,11 +402,15 @@ class QueueCount:
 
 
 def available_queues(user: User, scope: _Scope | None = None) -> list[QueueDef]:
-    """The queues that make sense for the user's roles (receiver queues only for receivers)."""
+    """The queues that make sense for the user's roles: a queue with `roles` for those who
+    hold one of them in some unit (receiver queues for receivers, "assigned to me" for
+    specialists and leaders), the others for everyone."""
+    from motcua.organisation.selectors import user_roles
+
     if not user.is_authenticated:
         return []
-    scope = scope or _Scope.of(user)
-    return [q for q in QUEUES.values() if not q.roles or scope.receiver]
+    held: set[str] = set().union(*user_roles(user).values())
+    return [q for q in QUEUES.values() if not q.roles or held & set(q.roles)]
 
 
 def queue_counts(user: User, *, now: dt.datetime | None = None) -> list[QueueCount]:

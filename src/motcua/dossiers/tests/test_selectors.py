@@ -282,13 +282,24 @@ def test_queue_counts_are_bounded(commune, version, monkeypatch):
     assert dossier_counts and all("LIMIT 3" in sql.upper() for sql in dossier_counts)
 
 
+COMMON_QUEUES = {"due_soon", "overdue", "waiting_supplement", "transferred_out"}
+# (roles held, the queues offered): receiver queues for receivers (NĐ61 art. 17, 20), "assigned
+# to me" for those who can be assigned (specialists, leaders), the rest for every role.
+QUEUE_CASES = [
+    ((Role.RECEIVER,), COMMON_QUEUES | {"to_receive", "result_ready"}),
+    ((Role.SPECIALIST,), COMMON_QUEUES | {"assigned_to_me"}),
+    ((Role.LEADER,), COMMON_QUEUES | {"assigned_to_me"}),
+    ((Role.SUPERVISOR,), COMMON_QUEUES),
+    ((Role.RECEIVER, Role.LEADER), set(selectors.QUEUES)),
+]
+
+
+@pytest.mark.parametrize(
+    ("roles", "queues"), QUEUE_CASES, ids=["+".join(c[0]) for c in QUEUE_CASES]
+)
 @pytest.mark.django_db
-def test_receiver_queues_hidden_from_non_receivers(commune):
-    names = {q.name for q in selectors.available_queues(staff(commune, Role.SPECIALIST))}
-    assert "to_receive" not in names and "result_ready" not in names
-    assert "to_receive" in {
-        q.name for q in selectors.available_queues(staff(commune, Role.RECEIVER))
-    }
+def test_queues_offered_by_role(commune, roles, queues):
+    assert {q.name for q in selectors.available_queues(staff(commune, *roles))} == queues
 
 
 # --- timeline and actions ----------------------------------------------------------------
