@@ -21,14 +21,13 @@ NEGOTIATED_PREFIXES = ("/api/", "/open311/")
 
 
 def page_language(request: HttpRequest) -> str:
-    """The language cookie's language when it is one we serve, else LANGUAGE_CODE."""
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen:
-        try:
-            return translation.get_supported_language_variant(chosen)
-        except LookupError:
-            pass
-    return str(settings.LANGUAGE_CODE)
+    """The language cookie's language when it is one we serve, else LANGUAGE_CODE (no cookie,
+    or one naming a language we do not serve)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or settings.LANGUAGE_CODE
+    try:
+        return translation.get_supported_language_variant(chosen)
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
 
 
 class LanguageMiddleware(LocaleMiddleware):
