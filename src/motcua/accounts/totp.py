@@ -92,10 +92,9 @@ def is_required(user: Any) -> bool:
         return False
     if "superuser" in roles and user.is_superuser:
         return True
-    from motcua.organisation.selectors import user_roles
+    from motcua.organisation.selectors import roles_held
 
-    held: set[str] = set().union(*user_roles(user).values())
-    return bool(held & roles)
+    return bool(roles_held(user) & roles)
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:

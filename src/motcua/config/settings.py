@@ -109,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "motcua.core.context_processors.navigation",  # role-bound nav links
+                "motcua.backoffice.context_processors.navigation",  # role-bound nav links
             ],
         },
     }

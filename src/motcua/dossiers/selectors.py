@@ -401,15 +401,15 @@ class QueueCount:
         return f"{COUNT_CAP - 1}+" if self.capped else str(self.count)
 
 
-def available_queues(user: User, scope: _Scope | None = None) -> list[QueueDef]:
+def available_queues(user: User) -> list[QueueDef]:
     """The queues that make sense for the user's roles: a queue with `roles` for those who
     hold one of them in some unit (receiver queues for receivers, "assigned to me" for
     specialists and leaders), the others for everyone."""
-    from motcua.organisation.selectors import user_roles
+    from motcua.organisation.selectors import roles_held
 
     if not user.is_authenticated:
         return []
-    held: set[str] = set().union(*user_roles(user).values())
+    held = roles_held(user)
     return [q for q in QUEUES.values() if not q.roles or held & set(q.roles)]
 
 
@@ -419,7 +419,7 @@ def queue_counts(user: User, *, now: dt.datetime | None = None) -> list[QueueCou
     now = now or timezone.now()
     scope = _Scope.of(user)
     counts = []
-    for q in available_queues(user, scope):
+    for q in available_queues(user):
         n = _queue_base(user, q.name, now, scope).order_by()[:COUNT_CAP].count()
         counts.append(QueueCount(q.name, q.label, n, n >= COUNT_CAP))
     return counts

@@ -92,6 +92,11 @@ def user_roles(user: Principal) -> dict[int, set[str]]:
     return _role_cache(user).roles
 
 
+def roles_held(user: Principal) -> set[str]:
+    """Every role the user holds in some unit (from the same per-request cache)."""
+    return set().union(*user_roles(user).values())
+
+
 def user_has_role(user: Principal, unit: Unit, *roles: str) -> bool:
     """Whether `user` holds one of `roles` in `unit`.
 

@@ -1,5 +1,5 @@
 """The back office's navigation offers only the pages the user's roles open: a read-only
-supervisor is not led to pages that answer 403 (core/context_processors.py)."""
+supervisor is not led to pages that answer 403 (backoffice/context_processors.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 A supervisor (read only) was offered "Tiếp nhận hồ sơ", "Được giao cho tôi", the reform pages
 and the webhook log, each answering 403. The roles come from the per-request role cache
-(`organisation.selectors.user_roles`: the query the pages make anyway)."""
+(`organisation.selectors.roles_held`: the query the pages make anyway)."""
 
 from __future__ import annotations
 
@@ -18,14 +18,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(user, "is_citizen", False):
         return {}
-    from motcua.organisation.selectors import STAFF_ROLES, user_roles
+    from motcua.dossiers.selectors import QUEUES
+    from motcua.organisation.selectors import STAFF_ROLES, roles_held
 
-    roles: set[str] = set().union(*user_roles(user).values())
+    roles = roles_held(user)
     superuser = bool(user.is_superuser)
     return {
         "nav": {
             "intake": superuser or Role.RECEIVER in roles,
-            "assigned": superuser or bool(roles & {Role.SPECIALIST, Role.LEADER}),
+            # The queue's own roles (`dossiers.selectors.QUEUES`): the link and the queue agree.
+            "assigned": superuser or bool(roles & set(QUEUES["assigned_to_me"].roles)),
             "reform": superuser or bool(roles & STAFF_ROLES),
             "webhooks": superuser or Role.UNIT_ADMIN in roles,
         }
