@@ -79,6 +79,8 @@ class QueueDef:
     label: Any
     roles: tuple[str, ...] = ()  # empty: any role in a visible unit
     description: Any = ""
+    #: Dossiers not received yet: no appointment; the list shows when they were submitted.
+    before_receipt: bool = False
 
 
 QUEUES: dict[str, QueueDef] = {
@@ -89,6 +91,7 @@ QUEUES: dict[str, QueueDef] = {
             _("Chờ tiếp nhận"),
             (Role.RECEIVER,),
             _("Hồ sơ nộp trực tuyến hoặc đang hướng dẫn bổ sung, chờ Bộ phận Một cửa tiếp nhận."),
+            before_receipt=True,
         ),
         QueueDef(
             "assigned_to_me",
