@@ -919,8 +919,11 @@ def dossier_assign(
         d.assignee = assignee
         payload: dict[str, Any] = {"assignee": assignee.pk, "previous_assignee": previous}
         step = d.current_step
-        first = _first_step(d.procedure_version)
-        if step is not None and step.role == Role.RECEIVER and step == first:
+        if (
+            step is not None
+            and step.role == Role.RECEIVER
+            and step == _first_step(d.procedure_version)
+        ):
             # The one-stop desk's first step (tiếp nhận, chuyển hồ sơ) ends when the dossier is
             # handed over for processing: the next step starts now (Mẫu 06's first row).
             following = _next_step(d)

@@ -228,17 +228,15 @@ def feedback_submit(
     if key is not None and len(key) > 64:
         errors.append(("idempotency_key", _("Khóa chống gửi trùng dài quá 64 ký tự.")))
     errors += _validate_contact(sender_name, sender_phone, sender_email)
-    field_id: int | None = field.pk if field is not None else None
-    if procedure is not None:
-        if field is not None and field.pk != procedure.field_id:
-            errors.append(
-                (
-                    "field",
-                    _("Thủ tục “%(p)s” không thuộc lĩnh vực “%(f)s”.")
-                    % {"p": procedure.name, "f": field.name},
-                )
+    if procedure is not None and field is not None and field.pk != procedure.field_id:
+        errors.append(
+            (
+                "field",
+                _("Thủ tục “%(p)s” không thuộc lĩnh vực “%(f)s”.")
+                % {"p": procedure.name, "f": field.name},
             )
-        field_id = procedure.field_id
+        )
+    field_id = procedure.field_id if procedure is not None else getattr(field, "pk", None)
     try:
         require_unit_in_force(unit, timezone.localdate(now))
     except DomainError as exc:  # e.g. a commune merged away: the message names its successor
