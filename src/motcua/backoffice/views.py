@@ -42,6 +42,7 @@ from motcua.dossiers.transitions import TRANSITIONS, Action, FormKind, form_numb
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
 from motcua.organisation.selectors import (
+    require_unit_in_force,
     units_for_role,
     units_valid_on,
     user_has_role,
@@ -111,13 +112,29 @@ def _components_context(procedure: Procedure | None, ticked: list[int] | None) -
     return {"procedure": procedure, "version": version, "components": components, "ticked": ticked}
 
 
+def _no_receiving_unit(user: User) -> str:
+    """Why `user` may not receive: no receiver role at all, or (after a merger) only in units
+    no longer in force — then the message names the unit, since when, and its successors."""
+    former = units_for_role(user, Role.RECEIVER).order_by("path").first()
+    if former is None:
+        return _("Chỉ cán bộ tiếp nhận (Một cửa) được tiếp nhận hồ sơ.")
+    try:
+        require_unit_in_force(former, timezone.localdate())
+    except DomainError as exc:
+        return _(
+            "%(reason)s Tài khoản của bạn chưa được phân công tiếp nhận tại đơn vị đang hoạt "
+            "động; vui lòng liên hệ quản trị hệ thống."
+        ) % {"reason": exc.message}
+    return _("Chỉ cán bộ tiếp nhận (Một cửa) được tiếp nhận hồ sơ.")
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def intake(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     units = _receiving_units(user)
     if not units.exists():
-        raise DjangoPermissionDenied(_("Chỉ cán bộ tiếp nhận (Một cửa) được tiếp nhận hồ sơ."))
+        raise DjangoPermissionDenied(_no_receiving_unit(user))
     form = IntakeForm(request.POST or None, units=units, initial={"submit_key": uuid.uuid4().hex})
     error = None
     if request.method == "POST" and form.is_valid():

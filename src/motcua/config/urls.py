@@ -24,3 +24,9 @@ urlpatterns = [
     path("", include("motcua.ops.urls")),
     path("", include("motcua.backoffice.urls")),
 ]
+
+# Error pages in the user's language and layout; problem details under /api/ (config.errors).
+handler400 = "motcua.config.errors.bad_request"
+handler403 = "motcua.config.errors.permission_denied"
+handler404 = "motcua.config.errors.page_not_found"
+handler500 = "motcua.config.errors.server_error"

@@ -48,7 +48,7 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
     return JsonResponse(data, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
 
 
-def _error(status: int, description: str) -> HttpResponse:
+def error_response(status: int, description: str) -> HttpResponse:
     return _json([{"code": status, "description": description}], status=status)
 
 
@@ -158,7 +158,7 @@ def _list(request: HttpRequest) -> HttpResponse:
     if status:
         wanted = {s.strip() for s in status.split(",")}
         if not wanted <= {"open", "closed"}:
-            return _error(400, _("status phải là open hoặc closed."))
+            return error_response(400, _("status phải là open hoặc closed."))
         if wanted == {"open"}:
             qs = qs.exclude(state__in=OPEN311_CLOSED_STATES)
         elif wanted == {"closed"}:
@@ -167,7 +167,7 @@ def _list(request: HttpRequest) -> HttpResponse:
     start = _parse_when(start_raw) if start_raw else None
     end = _parse_when(end_raw) if end_raw else None
     if (start_raw and start is None) or (end_raw and end is None):
-        return _error(400, _("start_date/end_date phải theo ISO 8601 (w3c)."))
+        return error_response(400, _("start_date/end_date phải theo ISO 8601 (w3c)."))
     if start is None and end is None:
         start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
     if start is not None:
@@ -181,7 +181,7 @@ def _list(request: HttpRequest) -> HttpResponse:
 def _check_key(request: HttpRequest) -> HttpResponse | None:
     keys = [str(k) for k in setting("OPEN311_API_KEYS") or []]
     if keys and request.POST.get("api_key", "") not in keys:
-        return _error(403, _("api_key không hợp lệ."))
+        return error_response(403, _("api_key không hợp lệ."))
     return None
 
 
@@ -193,16 +193,20 @@ def _create(request: HttpRequest) -> HttpResponse:
     data = request.POST
     service_code = data.get("service_code", "").strip()
     if not service_code:
-        return _error(400, _("Thiếu service_code."))
+        return error_response(400, _("Thiếu service_code."))
     field = None
     if service_code != GENERAL_CODE:
         field = Field.objects.filter(code=service_code).first()
         if field is None:
-            return _error(404, _("Không có service_code “%(c)s”.") % {"c": service_code[:32]})
+            return error_response(
+                404, _("Không có service_code “%(c)s”.") % {"c": service_code[:32]}
+            )
     unit_code = data.get("jurisdiction_id", "").strip()
     unit = Unit.objects.filter(code=unit_code).first() if unit_code else None
     if unit is None:
-        return _error(400, _("jurisdiction_id phải là mã đơn vị (xã, phường) nhận phản ánh."))
+        return error_response(
+            400, _("jurisdiction_id phải là mã đơn vị (xã, phường) nhận phản ánh.")
+        )
     description = data.get("description", "")
     procedure = None
     attribute_code = data.get("attribute[procedure]", "").strip()
@@ -213,7 +217,7 @@ def _create(request: HttpRequest) -> HttpResponse:
         limit=SUBMIT_MAX_TRIES,
         window=SUBMIT_WINDOW_SECONDS,
     ):
-        return _error(429, _("Gửi quá nhiều lần, vui lòng thử lại sau."))
+        return error_response(429, _("Gửi quá nhiều lần, vui lòng thử lại sau."))
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p.strip())
     location = data.get("address_string", "")
     lat, long = data.get("lat", "").strip(), data.get("long", "").strip()
@@ -237,7 +241,7 @@ def _create(request: HttpRequest) -> HttpResponse:
     except FeedbackInvalid as exc:
         return _json([{"code": 400, "description": msg} for _name, msg in exc.errors], status=400)
     except DomainError as exc:
-        return _error(409 if exc.code == "idempotency_conflict" else 400, exc.message)
+        return error_response(409 if exc.code == "idempotency_conflict" else 400, exc.message)
     return _json(
         [
             {
@@ -270,5 +274,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     """`GET requests/<service_request_id>.json`: a one-element array, or 404."""
     f = _public().filter(code=request_id[:32]).first()
     if f is None:
-        return _error(404, _("Không có yêu cầu công khai mã “%(c)s”.") % {"c": request_id[:32]})
+        return error_response(
+            404, _("Không có yêu cầu công khai mã “%(c)s”.") % {"c": request_id[:32]}
+        )
     return _json([_request_row(f)])

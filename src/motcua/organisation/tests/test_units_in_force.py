@@ -253,3 +253,15 @@ def test_nearby_units_leave_out_units_not_in_force() -> None:
     neighbour = unit_create(code="C2", name="Xã B", kind=UnitKind.COMMUNE, parent=province)
     assert district not in nearby_units(commune)
     assert neighbour in nearby_units(commune) and province in nearby_units(commune)
+
+
+def test_a_receiver_of_only_a_merged_commune_is_told_why(client: Client) -> None:
+    """The counter's link is role-based; the page then says the unit was merged and where new
+    dossiers go, instead of 'only receivers may receive'."""
+    old, _new = _merged()
+    client.force_login(old.receiver)
+    response = client.get("/tiep-nhan/moi/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert f"{old.unit.name} không còn hoạt động từ ngày 01/07/2025." in page
+    assert "Xã Hợp Nhất" in page and "liên hệ quản trị hệ thống" in page
