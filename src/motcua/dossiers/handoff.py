@@ -43,7 +43,7 @@ def batch_seconds() -> float:
     """How long events wait to share a message; 0 = send at once (always in eager mode)."""
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
         return 0.0
-    return max(0, int(getattr(settings, "MOTCUA_DISPATCH_BATCH_MS", 200))) / 1000
+    return max(0, int(settings.MOTCUA_DISPATCH_BATCH_MS)) / 1000
 
 
 class Batcher:

@@ -361,10 +361,9 @@ def _record(
         publish_due_at=feedback.publish_due_at,
     )
     feedback.save()
-    last_seq = feedback.events.order_by("-seq").values_list("seq", flat=True).first() or 0
     return FeedbackEvent.objects.create(
         feedback=feedback,
-        seq=last_seq + 1,
+        seq=feedback.version,  # version 1 is the submit event's seq 1; one event per change
         at=at,
         actor=user,
         unit=unit or feedback.unit,
