@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
 from motcua.calendar.workdays import WorkCalendar, base_calendar
-from motcua.core.errors import DomainError
+from motcua.catalogue.models import ProcessStep
+from motcua.core.errors import DomainError, PermissionDenied
 from motcua.dossiers.constants import EventKind, State
 from motcua.dossiers.models import Dossier, DossierEvent, Transfer
 from motcua.dossiers.transitions import (
@@ -58,6 +59,41 @@ def holds_role_for(user: User, dossier: Dossier, role: str) -> bool:
     return user_has_role(user, dossier.unit, role) or user_has_role(
         user, dossier.current_unit, role
     )
+
+
+def next_step(dossier: Dossier) -> ProcessStep | None:
+    """The process step after the dossier's current one, if any."""
+    if dossier.current_step is None:
+        return None
+    return (
+        dossier.procedure_version.steps.filter(order__gt=dossier.current_step.order)
+        .order_by("order")
+        .first()
+    )
+
+
+def step_to_complete(dossier: Dossier, user: User) -> tuple[ProcessStep, ProcessStep]:
+    """(current step, next step) when `user` may finish the dossier's current process step
+    now (NĐ61 art. 19(1)–(3)): the step's own role in the unit holding the dossier, and a next
+    step to hand over to (the last step ends by approval or return). Raises otherwise — the
+    service before writing, the dossier page to leave the button out."""
+    from motcua.organisation.selectors import user_has_role
+
+    step = dossier.current_step
+    if step is None:
+        raise DomainError(str(_("Hồ sơ không có bước xử lý đang thực hiện.")))
+    if not user_has_role(user, dossier.current_unit, step.role):
+        raise PermissionDenied(
+            str(_("Bước “%(step)s” do %(role)s thực hiện."))
+            % {"step": step.name, "role": Role(step.role).label}
+        )
+    following = next_step(dossier)
+    if following is None:
+        raise DomainError(
+            str(_("“%(step)s” là bước cuối của quy trình: hãy phê duyệt hoặc trả kết quả."))
+            % {"step": step.name}
+        )
+    return step, following
 
 
 def due_before_q(instant: dt.datetime, *, inclusive: bool = False) -> Q:
@@ -486,7 +522,10 @@ def available_actions(dossier: Dossier, user: User) -> list[Transition]:
         if action == Action.SUBMIT:
             continue  # the citizen's (or the counter's own create) action, not a button here
         try:
-            result.append(check_transition(dossier, action, user))
+            transition = check_transition(dossier, action, user)
+            if action == Action.STEP_COMPLETE:
+                step_to_complete(dossier, user)  # the step's own role, a step to hand over to
         except DomainError:
             continue
+        result.append(transition)
     return result

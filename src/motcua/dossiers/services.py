@@ -39,6 +39,7 @@ from motcua.dossiers import codes, tasks
 from motcua.dossiers.constants import TERMINAL_STATES, Channel, EventKind, State
 from motcua.dossiers.hashchain import seal_chain
 from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, Transfer
+from motcua.dossiers.selectors import next_step, step_to_complete
 from motcua.dossiers.transitions import (
     TRANSITIONS,
     Action,
@@ -333,16 +334,6 @@ def compute_due(
 
 def _first_step(version: ProcedureVersion) -> ProcessStep | None:
     return version_parts(version).first_step  # read once per state of a published version
-
-
-def _next_step(dossier: Dossier) -> ProcessStep | None:
-    if dossier.current_step is None:
-        return None
-    return (
-        dossier.procedure_version.steps.filter(order__gt=dossier.current_step.order)
-        .order_by("order")
-        .first()
-    )
 
 
 def _enter_step(
@@ -926,7 +917,7 @@ def dossier_assign(
         ):
             # The one-stop desk's first step (tiếp nhận, chuyển hồ sơ) ends when the dossier is
             # handed over for processing: the next step starts now (Mẫu 06's first row).
-            following = _next_step(d)
+            following = next_step(d)
             if following is not None:
                 payload.update(_complete_step(d, step, following, at))
         _apply(d, transition, user=user, at=at, note=note, payload=payload)
@@ -956,26 +947,11 @@ def dossier_step_complete(
 ) -> Dossier:
     """Finish the current step of the internal process and start the next one with its own
     deadline (NĐ61 art. 19(1)–(3); each hand-over is a row of the control sheet, Mẫu 05/06)."""
-    from motcua.organisation.selectors import user_has_role
-
     at = _now(at)
     with transaction.atomic():
         d = _lock(dossier, expected_version)
         transition = check_transition(d, Action.STEP_COMPLETE, user)
-        step = d.current_step
-        if step is None:
-            raise DomainError(_("Hồ sơ không có bước xử lý đang thực hiện."))
-        if not user_has_role(user, d.current_unit, step.role):
-            raise PermissionDenied(
-                _("Bước “%(step)s” do %(role)s thực hiện.")
-                % {"step": step.name, "role": Role(step.role).label}
-            )
-        following = _next_step(d)
-        if following is None:
-            raise DomainError(
-                _("“%(step)s” là bước cuối của quy trình: hãy phê duyệt hoặc trả kết quả.")
-                % {"step": step.name}
-            )
+        step, following = step_to_complete(d, user)
         payload = _complete_step(d, step, following, at)
         _apply(d, transition, user=user, at=at, note=note, payload=payload)
     return d

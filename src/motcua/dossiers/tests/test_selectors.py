@@ -340,6 +340,40 @@ def test_available_actions_follow_table_and_roles(commune, version, state, role,
     assert selectors.available_actions(d, stranger) == []
 
 
+# (current step's order, the user's role, offered?) — the factory's process: 1 Thẩm định
+# (specialist), 2 Phê duyệt (leader), 3 Trả kết quả (receiver). NĐ61 art. 19(1)–(3): each step
+# is finished by its own role and hands over to the next; the last ends by approval or return.
+STEP_COMPLETE_CASES = [
+    (1, Role.SPECIALIST, True),
+    (1, Role.LEADER, False),
+    (2, Role.SPECIALIST, False),  # seen in the demo: offered, then refused with a 409
+    (2, Role.LEADER, True),
+    (3, Role.RECEIVER, False),  # the last step: approval or return, not "complete"
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("order", "role", "offered"), STEP_COMPLETE_CASES)
+def test_step_complete_is_offered_only_to_whom_the_service_allows(
+    commune, version, order, role, offered
+):
+    d = DossierFactory(
+        unit=commune,
+        procedure_version=version,
+        state=State.IN_PROCESS,
+        current_step=version.steps.get(order=order),
+    )
+    user = staff(commune, role)
+    actions = {t.action for t in selectors.available_actions(d, user)}
+    assert (Action.STEP_COMPLETE in actions) is offered
+    if not offered:  # the service refuses with the reason the page no longer has to show
+        from motcua.core.errors import DomainError
+        from motcua.dossiers import services
+
+        with pytest.raises(DomainError):
+            services.dossier_step_complete(dossier=d, user=user)
+
+
 T0 = dt.datetime(2025, 3, 14, 10, 0, tzinfo=dt.UTC)
 H = dt.timedelta(hours=1)
 # (case, due_at, extended_due_at, inclusive, before T0?) — the extended date of an apology
