@@ -107,8 +107,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def _components_context(procedure: Procedure | None, ticked: list[int] | None) -> dict[str, Any]:
     version = procedure_version_today(procedure) if procedure is not None else None
     components = list(version.components.all()) if version is not None else []
-    if ticked is None:  # first display: everything ticked, the officer unticks what is missing
-        ticked = [c.pk for c in components]
+    if ticked is None:
+        # First display: the required components ticked (the officer unticks what is missing);
+        # the optional and conditional ones ("nếu có", "nếu nộp thay") only when handed in, so
+        # the receipt (Mẫu 01) never lists a paper the citizen did not bring.
+        ticked = [c.pk for c in components if c.required]
     return {"procedure": procedure, "version": version, "components": components, "ticked": ticked}
 
 

@@ -4,6 +4,7 @@ letter (Mẫu 04, NĐ61 art. 19(9)), consultation (art. 19(5)) and the ledger (T
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -104,3 +105,24 @@ def test_ledger_lists_entries_in_number_order_and_pages_by_number(world):
     assert "Mẫu số 06" in html and "css/print-a4-landscape.css" in html  # TT 01/2018: Mẫu 06, A4
     rest = client.get(f"/so-theo-doi/{world['commune'].pk}/2024/", {"tu": 2}).content.decode()
     assert second.code in rest and first.code not in rest
+
+
+def test_the_checklist_ticks_only_required_components_at_first(world):
+    """NĐ61 art. 17(1): the officer checks what was handed in. A component the procedure asks
+    for only in some cases ("nếu có", "nếu nộp thay") starts unticked, so Mẫu 01 does not
+    certify a paper the citizen did not bring; the required ones start ticked."""
+    from motcua.catalogue.models import Component
+
+    version = world["version"]
+    optional = Component.objects.create(
+        version=version, order=3, name="Văn bản ủy quyền (nếu nộp thay)", required=False
+    )
+    page = (
+        client_for(world["receiver"])
+        .get("/tiep-nhan/thanh-phan/", {"procedure": world["procedure"].pk})
+        .content.decode()
+    )
+    boxes = dict(re.findall(r'value="(\d+)" id="comp-\d+"( checked)?', page))
+    required = [str(c.pk) for c in version.components.filter(required=True)]
+    assert required and all(boxes[pk] == " checked" for pk in required)
+    assert boxes[str(optional.pk)] == ""
