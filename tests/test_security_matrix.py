@@ -108,6 +108,9 @@ EXPECTED: dict[str, Rule] = {
     "backoffice:dossier": Rule(A_READ),
     "backoffice:dossier_reveal_id": Rule(A_READ),
     "backoffice:dossier_action": Rule(NOBODY, note="an empty form is never accepted"),
+    "backoffice:dossier_form_data": Rule(
+        NOBODY, note="an empty tờ khai changes nothing: a redirect (staff of A), never a 2xx"
+    ),
     "backoffice:print_form": Rule(A_READ),
     "backoffice:ledger": Rule(A_READ),
     "backoffice:print_form_pdf": Rule(A_READ, note="logged through print_form"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from motcua.catalogue.models import Procedure, ProcessStep
-from motcua.dossiers.constants import State
+from motcua.dossiers.constants import EventKind, State
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.transitions import TRANSITIONS, Action
 from motcua.portal.selectors import DossierStatus, ProcedurePage
@@ -22,7 +22,10 @@ def _action_label(action: str) -> str:
     try:
         label = TRANSITIONS[Action(action)].label
     except ValueError:
-        return action
+        try:  # a fact that does not change the state (signed, digitised, form data)
+            return str(EventKind(action).label)
+        except ValueError:
+            return action
     return label[:1].upper() + label[1:]
 
 

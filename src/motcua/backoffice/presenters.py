@@ -119,3 +119,113 @@ def last_payload(events: list[Any], key: str) -> Any:
         if key in (event.payload or {}):
             return event.payload[key]
     return None
+
+
+# --- the e-form's data (tờ khai) on the dossier page ----------------------------------------
+
+#: E-form fields shown masked and never put back in a page's input (personal identity numbers,
+#: DOMAIN §10.1 as the applicant's own number): by name, or by the 12-digit CCCD pattern.
+_SENSITIVE_NAME = re.compile(r"dinh_danh|cccd|cmnd|can_cuoc|ho_chieu")
+_ID_PATTERN = "^[0-9]{12}$"
+
+
+def eform_sensitive(name: str, spec: dict[str, Any]) -> bool:
+    return bool(_SENSITIVE_NAME.search(name)) or spec.get("pattern") == _ID_PATTERN
+
+
+@dataclass
+class EformPanel:
+    """The dossier's e-form data as the page shows it, the edit form when the user may edit,
+    and what the result template still lacks (None: the version has no result template)."""
+
+    title: str
+    rows: list[tuple[str, str]]
+    fields: list[Any] | None
+    missing: list[str] | None
+    template_name: str
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.error for f in self.fields or ())
+
+
+def eform_panel(
+    dossier: Any,
+    user: Any,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> EformPanel | None:
+    """None when the procedure version has no e-form."""
+    from motcua.core.errors import DomainError
+    from motcua.documents.services import form_value, result_missing
+    from motcua.dossiers.selectors import check_form_data_editable
+    from motcua.portal import eform
+
+    schema = dossier.procedure_version.eform_schema or {}
+    names = eform.field_order(schema)
+    if not names:
+        return None
+    specs = schema["properties"]
+    data = dossier.data or {}
+    rows = []
+    for name in names:
+        if name not in data:
+            continue
+        value = data[name]
+        if isinstance(value, bool):
+            shown = _("Có") if value else _("Không")
+        elif eform_sensitive(name, specs[name]):
+            shown = mask_id_number(str(value))
+        else:
+            shown = str(form_value(value))
+        rows.append((str(specs[name].get("title") or name), shown))
+    fields = None
+    try:
+        check_form_data_editable(dossier, user)
+    except DomainError:
+        pass  # read-only: the rows only
+    else:
+        values: dict[str, Any] = (
+            dict(typed) if typed is not None else {n: _edit_value(data, n, specs[n]) for n in names}
+        )
+        fields = eform.fields(schema, values, errors)
+        for f in fields:
+            if eform_sensitive(f.name, specs[f.name]) and data.get(f.name) and not f.value:
+                f.description = _("Đã có: %(masked)s — để trống để giữ nguyên.") % {
+                    "masked": mask_id_number(str(data[f.name]))
+                }
+    readiness = result_missing(dossier)
+    return EformPanel(
+        title=str(schema.get("title") or _("Tờ khai")),
+        rows=rows,
+        fields=fields,
+        missing=readiness[1] if readiness else None,
+        template_name=readiness[0].name if readiness else "",
+    )
+
+
+def _edit_value(data: dict[str, Any], name: str, spec: dict[str, Any]) -> Any:
+    """What the edit form shows for a field on record: booleans as they are (a checkbox),
+    dates as dd/mm/yyyy, an identity number not at all (kept unless retyped)."""
+    from motcua.documents.services import form_value
+
+    value = data.get(name, "")
+    if isinstance(value, bool):
+        return value
+    return "" if eform_sensitive(name, spec) else str(form_value(value))
+
+
+def eform_values_from_post(dossier: Any, post: Any) -> dict[str, str]:
+    """The officer's e-form values from a POST; an identity number left empty keeps the one
+    on record (the page never sends it back in clear)."""
+    from motcua.portal import eform
+
+    schema = dossier.procedure_version.eform_schema or {}
+    specs = schema.get("properties") or {}
+    data = dossier.data or {}
+    values = eform.raw_values(schema, post)
+    for name, value in values.items():
+        if not value and eform_sensitive(name, specs.get(name) or {}) and data.get(name):
+            values[name] = str(data[name])
+    return values

@@ -23,6 +23,7 @@ urlpatterns = [
     path("hang-doi/<slug:name>/", views.queue, name="queue"),
     path("ho-so/<int:pk>/", views.dossier_detail, name="dossier"),
     path("ho-so/<int:pk>/dinh-danh/", views.dossier_reveal_id, name="dossier_reveal_id"),
+    path("ho-so/<int:pk>/to-khai/", views.dossier_form_data, name="dossier_form_data"),
     path("ho-so/<int:pk>/thao-tac/<slug:action>/", views.dossier_action, name="dossier_action"),
     path("ho-so/<int:pk>/in/<slug:slug>/", views.print_form, name="print_form"),
     path("ho-so/<int:pk>/in/<slug:slug>.pdf", views.print_form_pdf, name="print_form_pdf"),

@@ -48,6 +48,7 @@ from motcua.organisation.selectors import (
     user_has_role,
     visible_unit_ids,
 )
+from motcua.portal import eform
 from motcua.signing.documents import may_sign
 
 audit = logging.getLogger("motcua.audit")
@@ -417,6 +418,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "slug_of": {k.value: v for k, v in SLUG_OF.items()},
         "user_can_act": user_has_role(user, dossier.current_unit),
         "user_can_sign": may_sign(user, dossier),
+        "eform": presenters.eform_panel(dossier, user),
     }
 
 
@@ -492,11 +494,45 @@ def _render_dossier(
     bound: tuple[str, Any] | None,
     error: str | None,
     status: int,
+    eform_typed: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> HttpResponse:
     context = _dossier_context(request, dossier)
     context["actions"] = _action_forms(dossier, user, bound=bound)
     context["action_error"] = error
+    if eform_typed is not None:  # the e-form as typed, with its messages
+        typed, errors = eform_typed
+        context["eform"] = presenters.eform_panel(dossier, user, typed=typed, errors=errors)
     return render(request, "backoffice/dossier.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def dossier_form_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the e-form data (tờ khai) an officer typed: what the result document is filled
+    with (`dossiers.services.dossier_form_data_update`)."""
+    dossier = _dossier_or_404(request, pk)
+    user = _user(request)
+    posted_version = request.POST.get("expected_version", "")
+    try:
+        updated = dossier_services.dossier_form_data_update(
+            dossier=dossier.pk,
+            user=user,
+            values=presenters.eform_values_from_post(dossier, request.POST),
+            expected_version=int(posted_version) if posted_version.isdigit() else None,
+        )
+    except dossier_services.FormDataInvalid as exc:
+        typed = eform.raw_values(dossier.procedure_version.eform_schema or {}, request.POST)
+        return _render_dossier(request, dossier, user, None, exc.message, 400, (typed, exc.errors))
+    except DomainError as exc:  # refused, or changed meanwhile (ConcurrentChange)
+        return _render_dossier(request, dossier, user, None, exc.message, 409)
+    if updated.version == dossier.version:
+        messages.info(request, _("Tờ khai không có gì thay đổi."))
+    else:
+        messages.success(
+            request,
+            _("Đã lưu tờ khai của hồ sơ %(code)s.") % {"code": updated.code or f"#{updated.pk}"},
+        )
+    return redirect(reverse("backoffice:dossier", args=[pk]) + "#to-khai")
 
 
 def form_label(action: Action) -> str:

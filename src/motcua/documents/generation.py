@@ -17,7 +17,7 @@ from motcua.documents.services import (
     result_render_pdf,
     template_for,
 )
-from motcua.dossiers.constants import RuleSet
+from motcua.dossiers.constants import EventKind, RuleSet, State
 from motcua.dossiers.models import DossierEvent
 from motcua.dossiers.transitions import Action, form_number
 
@@ -65,6 +65,11 @@ def generate_for_event(event_id: int) -> list[int]:
                     title=title,
                     event=event,
                 )
+    elif event.action == EventKind.FORM_DATA_UPDATED and dossier.state == State.RESULT_READY:
+        # Approved while the e-form lacked what the result template needs (a counter dossier
+        # has no e-form data until an officer types it): the approval's document, now.
+        approve = dossier.events.filter(action=Action.APPROVE).order_by("-seq").first()
+        return generate_for_event(approve.pk) if approve is not None else []
     elif event.action == Action.APPROVE:
         template = template_for(dossier)
         if template is None:

@@ -141,7 +141,7 @@ def _vn_date(value: Any) -> str:
     return timezone.localtime(value).strftime("%d/%m/%Y")
 
 
-def _form_value(value: Any) -> Any:
+def form_value(value: Any) -> Any:
     """E-form values as printed: ISO dates (yyyy-mm-dd) become dd/mm/yyyy."""
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         year, month, day = value.split("-")
@@ -176,8 +176,8 @@ def result_context(dossier: Dossier, *, at: Any = None) -> dict[str, Any]:
     context: dict[str, Any] = dict(optional_fields(dossier))
     submission = getattr(dossier, "portal_submission", None) if dossier.pk else None
     if submission is not None:
-        context.update({k: _form_value(v) for k, v in (submission.data or {}).items()})
-    context.update({k: _form_value(v) for k, v in (dossier.data or {}).items()})
+        context.update({k: form_value(v) for k, v in (submission.data or {}).items()})
+    context.update({k: form_value(v) for k, v in (dossier.data or {}).items()})
     context.update(
         {
             "ma_ho_so": dossier.code or "",
@@ -211,6 +211,26 @@ def _labels(dossier: Dossier, names: list[str]) -> list[str]:
     return labels
 
 
+def _missing(dossier: Dossier, template: ResultTemplate, context: dict[str, Any]) -> list[str]:
+    """The template's variables without a value (empty strings count), the optional aside."""
+    optional = optional_fields(dossier)
+    return [
+        name
+        for name in template.required_fields
+        if name not in optional and (context.get(name) is None or not str(context[name]).strip())
+    ]
+
+
+def result_missing(dossier: Dossier) -> tuple[ResultTemplate, list[str]] | None:
+    """(the result template, the Vietnamese labels of what the dossier still lacks for it) —
+    shown on the dossier page before the approval; None when the version has no template."""
+    template = template_for(dossier)
+    if template is None:
+        return None
+    missing = _missing(dossier, template, result_context(dossier))
+    return template, _labels(dossier, missing)
+
+
 def result_render(dossier: Dossier, template: ResultTemplate, *, at: Any = None) -> bytes:
     """The filled result document (DOCX bytes). Raises `MissingResultFields` listing every
     variable of the template the dossier has no value for (empty strings count as missing),
@@ -220,12 +240,7 @@ def result_render(dossier: Dossier, template: ResultTemplate, *, at: Any = None)
     with template.file.open("rb") as handle:
         content = handle.read()
     context = result_context(dossier, at=at)
-    optional = optional_fields(dossier)
-    missing = [
-        name
-        for name in template.required_fields
-        if name not in optional and (context.get(name) is None or not str(context[name]).strip())
-    ]
+    missing = _missing(dossier, template, context)
     if missing:
         raise MissingResultFields(missing, _labels(dossier, missing))
     document = DocxTemplate(io.BytesIO(content))

@@ -51,3 +51,4 @@ class EventKind(models.TextChoices):
 
     COMPONENT_DIGITISED = "component_digitised", _("Số hóa thành phần hồ sơ")
     DOCUMENT_SIGNED = "document_signed", _("Ký số văn bản kết quả")
+    FORM_DATA_UPDATED = "form_data_updated", _("Cập nhật thông tin tờ khai")

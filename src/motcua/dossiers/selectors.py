@@ -26,7 +26,7 @@ from motcua.accounts.models import User
 from motcua.calendar.workdays import WorkCalendar, base_calendar
 from motcua.catalogue.models import ProcessStep
 from motcua.core.errors import DomainError, PermissionDenied
-from motcua.dossiers.constants import EventKind, State
+from motcua.dossiers.constants import TERMINAL_STATES, EventKind, State
 from motcua.dossiers.models import Dossier, DossierEvent, Transfer
 from motcua.dossiers.transitions import (
     TRANSITIONS,
@@ -94,6 +94,29 @@ def step_to_complete(dossier: Dossier, user: User) -> tuple[ProcessStep, Process
             % {"step": step.name}
         )
     return step, following
+
+
+#: Roles that may complete a dossier's e-form data (the desk at intake, the processing staff).
+FORM_DATA_ROLES = (Role.RECEIVER, Role.SPECIALIST, Role.LEADER)
+
+
+def check_form_data_editable(dossier: Dossier, user: User) -> None:
+    """Raise unless `user` may complete or correct the dossier's e-form data now: a receiver,
+    specialist or leader of the receiving or current unit, a dossier submitted and not
+    finished, and no result document issued from the data yet (a signed result must match
+    its dossier). The service before writing, the dossier page to offer the form."""
+    from motcua.documents.models import RESULT_KIND, GeneratedDocument
+
+    if not any(holds_role_for(user, dossier, role) for role in FORM_DATA_ROLES):
+        raise PermissionDenied(
+            str(_("Chỉ cán bộ của đơn vị tiếp nhận hoặc đang xử lý được cập nhật tờ khai."))
+        )
+    if dossier.state == State.DRAFT or dossier.state in TERMINAL_STATES:
+        raise DomainError(str(_("Hồ sơ đã kết thúc hoặc chưa nộp: không cập nhật tờ khai.")))
+    if GeneratedDocument.objects.filter(dossier=dossier, kind=RESULT_KIND).exists():
+        raise DomainError(
+            str(_("Văn bản kết quả đã được lập từ tờ khai này: không sửa tờ khai được nữa."))
+        )
 
 
 def due_before_q(instant: dt.datetime, *, inclusive: bool = False) -> Q:

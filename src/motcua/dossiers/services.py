@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
@@ -39,7 +39,7 @@ from motcua.dossiers import codes, tasks
 from motcua.dossiers.constants import TERMINAL_STATES, Channel, EventKind, State
 from motcua.dossiers.hashchain import seal_chain
 from motcua.dossiers.models import Dossier, DossierComponent, DossierEvent, Transfer
-from motcua.dossiers.selectors import next_step, step_to_complete
+from motcua.dossiers.selectors import check_form_data_editable, next_step, step_to_complete
 from motcua.dossiers.transitions import (
     TRANSITIONS,
     Action,
@@ -1525,8 +1525,72 @@ def dossier_document_signed(
     )
 
 
+def dossier_form_data_update(
+    *,
+    dossier: Dossier | int,
+    user: User,
+    values: Mapping[str, str],
+    expected_version: int | None = None,
+    at: dt.datetime | None = None,
+) -> Dossier:
+    """Complete or correct the dossier's e-form data (tờ khai, `Dossier.data`) from `values`
+    typed by an officer (field name → text, as the portal's e-form): the data the result
+    document is filled with (`documents.services.result_render`). A counter dossier has none
+    until an officer types it from the paper form; an online one may need a correction.
+
+    Each non-empty value is checked against the version's e-form schema (type, format,
+    pattern, enum) — one Vietnamese message per field, nothing saved if any is wrong; an
+    empty value removes the field; a required field may stay empty while the work goes on
+    (the result document then lists what it lacks). One event (`form_data_updated`, the names
+    of the fields changed, not their values; not shown to the applicant). Refused on a draft
+    or a finished dossier, once the result document has been issued, and for anyone but a
+    receiver, specialist or leader of the receiving or current unit."""
+    from motcua.portal import eform
+
+    at = _now(at)
+    with transaction.atomic():
+        d = _lock(dossier, expected_version)
+        check_form_data_editable(d, user)
+        schema = d.procedure_version.eform_schema or {}
+        names = eform.field_order(schema)
+        typed = {name: (values.get(name) or "").strip() for name in names}
+        clean, errors = eform.validate(schema, typed)
+        errors = {name: message for name, message in errors.items() if typed[name]}
+        if errors:
+            raise FormDataInvalid(errors)
+        old = dict(d.data or {})
+        new = {k: v for k, v in old.items() if k not in names}
+        new.update(clean)
+        changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        if not changed:
+            return d
+        d.data = new
+        _record(
+            d,
+            action=EventKind.FORM_DATA_UPDATED,
+            user=user,
+            at=at,
+            from_state=d.state,
+            payload={"fields": changed},
+            visible_to_applicant=False,
+        )
+    return d
+
+
+class FormDataInvalid(DomainError):
+    """Values of the e-form that break its schema: `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__(
+            _("Tờ khai chưa lưu: %(n)s thông tin chưa hợp lệ.") % {"n": len(errors)},
+            code="form_data_invalid",
+        )
+
+
 __all__ = [
     "PROVINCE_CODES",
+    "FormDataInvalid",
     "FormKind",
     "compute_due",
     "dossier_apologise",
@@ -1540,6 +1604,7 @@ __all__ = [
     "dossier_financial_obligation",
     "dossier_financial_paid",
     "dossier_financial_paid_online",
+    "dossier_form_data_update",
     "dossier_intake_refuse",
     "dossier_intake_request_supplement",
     "dossier_receive",

@@ -374,3 +374,111 @@ def test_load_samples_command_records_the_templates_once(db: Any) -> None:
     call_command("result_templates", "load-samples", stdout=out)
     assert ResultTemplate.objects.count() == 3
     assert "Đã có: Trích lục khai sinh" in out.getvalue()
+
+
+# --- the officer types the tờ khai of a counter dossier (the result's data) ------------------
+
+
+def _approved_without_data(world: dict[str, Any], received: Any) -> Dossier:
+    """The demo's case: 1.004873 received at the counter with no e-form data, approved."""
+    sample = samples.SAMPLES[1]
+    dossier = received(sample.procedure_code, {})
+    result_template_create(
+        procedure_version=world["version"],
+        name=sample.name,
+        content=samples.sample_path(sample).read_bytes(),
+        user=None,
+    )
+    at = RULE_SET_DAYS["ND118-2025"] + dt.timedelta(hours=1)
+    dossier = services.dossier_assign(
+        dossier=dossier, user=world["leader"], assignee=world["leader"], at=at
+    )
+    return services.dossier_approve(dossier=dossier, user=world["leader"], at=at)
+
+
+def _typed(data: dict[str, str]) -> dict[str, str]:
+    """As an officer types them: dates dd/mm/yyyy."""
+    return {k: f"{v[8:]}/{v[5:7]}/{v[:4]}" if k == "ngay_sinh" else v for k, v in data.items()}
+
+
+def test_the_page_says_what_the_result_lacks_and_typing_it_issues_the_result(
+    world: dict[str, Any], received: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.MOTCUA = {**settings.MOTCUA, "GENERATE_DOCUMENTS": True}
+    dossier = _approved_without_data(world, received)
+    assert not GeneratedDocument.objects.filter(kind="result").exists()
+    leader = client_for(world["leader"])
+    page = leader.get(f"/ho-so/{dossier.pk}/").content.decode()
+    assert "chưa lập được: còn thiếu 6 thông tin" in page
+    assert "Số định danh cá nhân (so_dinh_danh)" in page
+    assert 'name="f_tinh_trang_hon_nhan"' in page  # the edit form is offered
+
+    with django_capture_on_commit_callbacks(execute=True):  # the hooks, run eagerly
+        response = leader.post(
+            f"/ho-so/{dossier.pk}/to-khai/",
+            {f"f_{k}": v for k, v in _typed(DATA["1.004873"]).items()}
+            | {"expected_version": dossier.version},
+        )
+    assert response.status_code == 302 and response["Location"].endswith("#to-khai")
+    dossier.refresh_from_db()
+    assert dossier.data == DATA["1.004873"]  # dates stored ISO, as the portal's
+    event = dossier.events.order_by("-seq").first()
+    assert event is not None and event.action == "form_data_updated"
+    assert event.payload == {"fields": sorted(DATA["1.004873"])}  # names, never the values
+    assert not event.visible_to_applicant
+    results = GeneratedDocument.objects.filter(dossier=dossier, kind="result")
+    assert sorted(results.values_list("format", flat=True)) == ["docx", "pdf"]
+    text = _docx_text(results.get(format="docx").file.open("rb").read())
+    assert "15/01/1990" in text and "Chưa kết hôn" in text
+
+    page = leader.get(f"/ho-so/{dossier.pk}/").content.decode()
+    assert "chưa lập được" not in page and 'name="f_ho_ten"' not in page  # issued: read-only
+    assert "••••••••2345" in page and "001190012345" not in page  # DOMAIN §10.1 masking
+    assert "Ký số" in page  # the leader can now sign the result
+
+
+def test_bad_values_change_nothing_and_come_back_with_their_messages(
+    world: dict[str, Any], received: Any
+) -> None:
+    dossier = _approved_without_data(world, received)
+    version = dossier.version
+    response = client_for(world["receiver"]).post(
+        f"/ho-so/{dossier.pk}/to-khai/",
+        {"f_ho_ten": APPLICANT, "f_so_dinh_danh": "12345", "f_ngay_sinh": "31/02/1990"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Tờ khai chưa lưu: 2 thông tin chưa hợp lệ." in page
+    assert f'value="{APPLICANT}"' in page and 'value="31/02/1990"' in page  # nothing lost
+    dossier.refresh_from_db()
+    assert dossier.version == version and not dossier.data
+
+
+def test_only_the_units_staff_may_type_the_form_and_not_once_the_result_is_issued(
+    world: dict[str, Any], received: Any
+) -> None:
+    dossier = received("1.004873", {})
+    with pytest.raises(DomainError, match="Chỉ cán bộ của đơn vị"):
+        services.dossier_form_data_update(
+            dossier=dossier, user=world["stranger"], values={"ho_ten": "X"}
+        )
+    dossier = services.dossier_form_data_update(
+        dossier=dossier, user=world["receiver"], values={"ho_ten": APPLICANT}
+    )
+    assert dossier.data == {"ho_ten": APPLICANT}
+    same = services.dossier_form_data_update(
+        dossier=dossier, user=world["receiver"], values={"ho_ten": APPLICANT}
+    )
+    assert same.version == dossier.version  # nothing changed, no event
+    cleared = services.dossier_form_data_update(
+        dossier=dossier, user=world["receiver"], values={"ho_ten": ""}
+    )
+    assert cleared.data == {}
+
+    issued = _approved_without_data(world, received)
+    services.dossier_form_data_update(dossier=issued, user=world["leader"], values=DATA["1.004873"])
+    generate_documents(issued.events.order_by("-seq").values_list("pk", flat=True)[0])
+    with pytest.raises(DomainError, match="Văn bản kết quả đã được lập"):
+        services.dossier_form_data_update(
+            dossier=issued, user=world["leader"], values={"ho_ten": "Khác"}
+        )
