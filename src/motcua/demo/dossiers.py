@@ -49,11 +49,17 @@ def load_live_dossiers(
     """One or more dossiers in every state, for the back-office demo (idempotent by a marker)."""
     now = now or timezone.now()
     cal = calendar_for_unit(unit)
-    # Work happened during the last working days: receipts three working days ago, an overdue
-    # dossier received three weeks ago.
+    # The history is dated backwards from `now`, so every event is in the past when load-demo
+    # runs and each dossier's events follow one another: receipts (and what the counter does
+    # on the spot) three working days ago, an overdue dossier received about a month ago, and
+    # the latest steps (`ago`) in the hour or two before the load.
     today = timezone.localtime(now).date()
-    three_days_ago = cal.at(cal.add_working_days(today - dt.timedelta(days=7), 2), dt.time(9, 0))
+    three_days_ago = cal.at(cal.add_working_days(today, -3), dt.time(9, 0))
     weeks_ago = cal.at(cal.add_working_days(today - dt.timedelta(days=30), 1), dt.time(9, 30))
+
+    def ago(minutes: int) -> dt.datetime:
+        return now - dt.timedelta(minutes=minutes)
+
     marriage_status = Procedure.objects.get(code="1.004873")  # 3 working days
     copy_cert = Procedure.objects.get(code="2.000815")  # same day
     welfare = Procedure.objects.get(code="LOCAL-BTXH-01")  # 12 / 22 working days
@@ -121,11 +127,15 @@ def load_live_dossiers(
             applicant_name=citizen.display_name,
             applicant_phone="0987654321",
             data={MARK: "submitted"},
+            at=ago(120),
         )
         made.append(State.SUBMITTED)
     if d := counter("intake_supplement", copy_cert, "Bùi Văn Khánh", three_days_ago):
         ds.dossier_intake_request_supplement(
-            dossier=d, user=receiver, reasons=["Thiếu bản chính để đối chiếu"]
+            dossier=d,
+            user=receiver,
+            reasons=["Thiếu bản chính để đối chiếu"],
+            at=three_days_ago + dt.timedelta(minutes=10),
         )
         made.append(State.INTAKE_SUPPLEMENT)
     if d := counter("intake_refused", copy_cert, "Hoàng Thị Yến", three_days_ago):
@@ -133,10 +143,11 @@ def load_live_dossiers(
             dossier=d,
             user=receiver,
             reasons=["Bản chính được cấp sai thẩm quyền, không được chứng thực bản sao"],
+            at=three_days_ago + dt.timedelta(minutes=10),
         )
         made.append(State.INTAKE_REFUSED)
     if d := counter("received", marriage_status, "Phan Văn Long", three_days_ago):
-        ds.dossier_receive(dossier=d, user=receiver)
+        ds.dossier_receive(dossier=d, user=receiver, at=three_days_ago + dt.timedelta(minutes=5))
         made.append(State.RECEIVED)
     if received("in_process", welfare, "Đặng Thị Hạnh", three_days_ago):
         made.append(State.IN_PROCESS)
@@ -148,6 +159,7 @@ def load_live_dossiers(
             user=specialist,
             to_unit=other_unit,
             content="Xác minh nơi cư trú trước đây của người đề nghị",
+            at=ago(60),
         )
         made.append(State.CONSULTING)
     if d := received("transferred", welfare, "Trần Văn Dũng", three_days_ago):
@@ -157,42 +169,58 @@ def load_live_dossiers(
             to_unit=other_unit,
             content="Liên thông xác nhận hoàn cảnh gia đình",
             amount=2,
+            at=ago(60),
         )
         made.append("transfer")
-    if d := received("supplement_after_review", marriage_status, "Vũ Thị Nga", now):
-        ds.dossier_request_supplement(
+    if d := received("supplement_after_review", marriage_status, "Vũ Thị Nga", three_days_ago):
+        ds.dossier_request_supplement(  # within 03 working days of receipt (NĐ61 art. 19(4))
             dossier=d,
             user=specialist,
             reasons=["Bổ sung bản sao trích lục bản án ly hôn đã có hiệu lực"],
+            at=ago(60),
         )
         made.append(State.SUPPLEMENT_AFTER_REVIEW)
     if d := received("financial_obligation", marriage_status, "Phạm Văn Sơn", three_days_ago):
         ds.dossier_financial_obligation(
-            dossier=d, user=specialist, amount=Decimal(5000), description="Lệ phí cấp giấy xác nhận"
+            dossier=d,
+            user=specialist,
+            amount=Decimal(5000),
+            description="Lệ phí cấp giấy xác nhận",
+            at=ago(60),
         )
         made.append(State.FINANCIAL_OBLIGATION)
     if d := received(
         "result_ready", marriage_status, "Đỗ Thị Lan", three_days_ago, marriage_form("Đỗ Thị Lan")
     ):
-        ds.dossier_approve(dossier=d, user=leader)
+        ds.dossier_approve(dossier=d, user=leader, at=ago(60))
         made.append(State.RESULT_READY)
     if d := received("rejected", marriage_status, "Hoàng Văn Phúc", three_days_ago):
         ds.dossier_reject(
-            dossier=d, user=leader, reasons=["Người yêu cầu đang có đăng ký kết hôn chưa chấm dứt"]
+            dossier=d,
+            user=leader,
+            reasons=["Người yêu cầu đang có đăng ký kết hôn chưa chấm dứt"],
+            at=ago(60),
         )
         made.append(State.REJECTED_AFTER_REVIEW)
     if d := received(
         "returned", marriage_status, "Bùi Thị Thảo", three_days_ago, marriage_form("Bùi Thị Thảo")
     ):
-        d = ds.dossier_approve(dossier=d, user=leader)
-        ds.dossier_return_result(dossier=d, user=receiver, recipient_name="Bùi Thị Thảo")
+        d = ds.dossier_approve(dossier=d, user=leader, at=ago(90))
+        ds.dossier_return_result(
+            dossier=d, user=receiver, recipient_name="Bùi Thị Thảo", at=ago(30)
+        )
         made.append(State.RETURNED)
     if d := received("withdrawn", welfare, "Lê Thị Chi", three_days_ago):
-        ds.dossier_withdraw(dossier=d, user=receiver, reason="Công dân có đơn xin rút hồ sơ")
+        ds.dossier_withdraw(
+            dossier=d, user=receiver, reason="Công dân có đơn xin rút hồ sơ", at=ago(60)
+        )
         made.append(State.WITHDRAWN)
     if d := received("stopped", welfare, "Nguyễn Văn An", three_days_ago):
         ds.dossier_stop(
-            dossier=d, user=leader, reasons=["Người đề nghị đã chuyển khẩu ra khỏi địa bàn"]
+            dossier=d,
+            user=leader,
+            reasons=["Người đề nghị đã chuyển khẩu ra khỏi địa bàn"],
+            at=ago(60),
         )
         made.append(State.STOPPED)
     return f"hồ sơ đang xử lý: +{len(made)}"

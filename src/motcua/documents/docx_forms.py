@@ -488,7 +488,8 @@ def _control_sheet(doc: FormDocument, context: dict[str, Any]) -> None:
 
 def _ledger(doc: FormDocument, context: dict[str, Any]) -> None:
     year = context["year"]
-    context = {**context, "heading": f"{context['title'].upper()} {_('NĂM')} {year}"}
+    # One sentence, as the print page's (ledger.html): "NĂM" alone left "… YEAR 2026" in English.
+    context = {**context, "heading": _("SỔ THEO DÕI HỒ SƠ NĂM %(year)s") % {"year": year}}
     _top(doc, context, _("Năm %(year)s") % {"year": year}, "")
     rows = []
     for d in context["rows"]:

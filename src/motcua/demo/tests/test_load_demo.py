@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from motcua.accounts.models import User
 from motcua.demo.services import DEMO_ACCOUNTS, DEMO_STEPS, TAI_SON_CODE
 from motcua.organisation.constants import Role, StaffCategory
 from motcua.organisation.models import Unit
 from motcua.organisation.selectors import staffing_summary, user_has_role
+
+from .helpers import disorder
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +100,13 @@ def test_demo_result_is_signed_and_verifies_here_and_in_pdfsig(settings: Any, tm
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.MOTCUA = {**settings.MOTCUA, "DEMO_SIGNING_DIR": str(tmp_path / "signing")}
     demo_load()
+    loaded = timezone.now()
     signed = GeneratedDocument.objects.get(kind=RESULT_KIND, signed_from__isnull=False)
     assert signed.dossier.state == "returned" and signed.signed_by.username == "taison.lanhdao"
+    # The signature is the last event of the returned dossier, at the load, in order.
+    last = signed.dossier.events.order_by("-seq").first()
+    assert last is not None and last.action == "document_signed" and last.at <= loaded
+    assert disorder(latest=loaded) == []
     with signed.file.open("rb") as fh:
         pdf = fh.read()
     result = verify_pdf(pdf)
