@@ -33,7 +33,9 @@ class FeedbackForm(forms.Form):
     sender_phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)
     sender_email = forms.CharField(label=_("Thư điện tử"), max_length=254, required=False)
     sender_address = forms.CharField(label=_("Địa chỉ liên hệ"), max_length=300, required=False)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    idempotency_key = forms.CharField(
+        label=_("Mã chống gửi trùng"), widget=forms.HiddenInput, required=False, max_length=64
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

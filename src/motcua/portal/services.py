@@ -211,6 +211,82 @@ def upload_store(
     return upload
 
 
+def _uploads_delete(doomed: Iterable[Upload]) -> None:
+    """Delete draft uploads; their stored files go once the transaction commits."""
+    doomed = list(doomed)
+    if not doomed:
+        return
+    names = [str(u.file.name) for u in doomed]
+    Upload.objects.filter(pk__in=[u.pk for u in doomed]).delete()
+
+    def _delete_files() -> None:
+        storage = get_private_storage()
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(_delete_files)
+
+
+def _draft_locked(submission: Submission, user: UserT) -> Submission:
+    """The submission row locked (inside a transaction); only its owner's draft."""
+    s = Submission.objects.select_for_update().get(pk=submission.pk)
+    if s.user_id != user.pk:
+        raise PermissionDenied()
+    if s.state != SubmissionState.DRAFT or s.dossier_id is not None:
+        raise DomainError(_("Hồ sơ đã nộp, không thể thay đổi giấy tờ."))
+    return s
+
+
+def submission_upload_replace(*, submission: Submission, user: UserT, kept: Upload) -> None:
+    """`kept` becomes the only file of its component in the draft: the component's other
+    files are deleted (one file per component, as the form has one file picker each)."""
+    if kept.component_id is None:
+        return
+    with transaction.atomic():
+        s = _draft_locked(submission, user)
+        _uploads_delete(
+            s.uploads.filter(component_id=kept.component_id, dossier__isnull=True).exclude(
+                pk=kept.pk
+            )
+        )
+
+
+def submission_upload_put(
+    *, user: UserT, file: UploadedFile, submission: Submission, component: Component
+) -> Upload:
+    """Attach the file the citizen selected for `component` of their draft.
+
+    The form keeps the files already uploaded (a refused submission shows them; they need not
+    be selected again), so a file selected for a component REPLACES the one it has: nothing is
+    ever stored twice. Selecting the same content again (same SHA-256) stores nothing and
+    returns the file already kept. A refused file (type, size) replaces nothing.
+    """
+    checked = uploads.inspect_upload(file)  # refused here → the kept file stays
+    with transaction.atomic():
+        s = _draft_locked(submission, user)
+        previous = list(s.uploads.filter(component=component, dossier__isnull=True))
+        same = next((u for u in previous if u.sha256 == checked.sha256), None)
+        upload = same or upload_store(user=user, file=file, submission=s, component=component)
+        _uploads_delete(u for u in previous if u.pk != upload.pk)
+    return upload
+
+
+def submission_uploads_dedupe(*, submission: Submission, user: UserT) -> int:
+    """Delete the draft's extra copies of a file (same component, same SHA-256), keeping the
+    first; drafts saved before `submission_upload_put` replaced files may hold some. Returns
+    how many were deleted."""
+    with transaction.atomic():
+        s = _draft_locked(submission, user)
+        seen: set[tuple[int | None, str]] = set()
+        doomed = []
+        for u in s.uploads.filter(dossier__isnull=True).order_by("uploaded_at", "pk"):
+            if (u.component_id, u.sha256) in seen:
+                doomed.append(u)
+            seen.add((u.component_id, u.sha256))
+        _uploads_delete(doomed)
+    return len(doomed)
+
+
 # ---------------------------------------------------------------------------------------------
 # Online submission
 # ---------------------------------------------------------------------------------------------

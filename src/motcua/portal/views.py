@@ -394,6 +394,7 @@ def _submit_context(
         if submission
         else (page.units[0].pk if len(page.units) == 1 else None),
         "problems": (problems or []) + (file_errors or []),
+        "files_kept": any(ups for _c, ups in components),
         "declaration": declaration,
         "max_mb": f"{services.uploads.max_upload_bytes() / 1048576:g}",
     }
@@ -491,6 +492,10 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
 def _store_files(
     request: HttpRequest, submission: Submission, page: selectors.ProcedurePage
 ) -> list[str]:
+    """Attach the files selected and the store items picked. The files already uploaded are
+    kept (the page says so); a file or a pick for a component replaces its file, and the same
+    content selected again is not stored twice (`services.submission_upload_put`)."""
+    user: Any = request.user
     components = {c.pk: c for c in page.components}
     errors = []
     for name in request.FILES:
@@ -503,22 +508,23 @@ def _store_files(
         if component is None:
             continue
         try:
-            services.upload_store(
-                user=request.user,  # type: ignore[arg-type]
-                file=f,
-                submission=submission,
-                component=component,
+            services.submission_upload_put(
+                user=user, file=f, submission=submission, component=component
             )
         except DomainError as exc:
             errors.append(exc.message)
     from motcua.digitisation.services import store_picks_attach  # reuse (QĐ 766 4.3)
 
+    before = set(submission.uploads.values_list("pk", flat=True))
     errors += store_picks_attach(
-        user=request.user,  # type: ignore[arg-type]
-        submission=submission,
-        components=components,
-        data=request.POST,
+        user=user, submission=submission, components=components, data=request.POST
     )
+    try:
+        for picked in submission.uploads.exclude(pk__in=before).order_by("pk"):
+            services.submission_upload_replace(submission=submission, user=user, kept=picked)
+        services.submission_uploads_dedupe(submission=submission, user=user)
+    except DomainError as exc:
+        errors.append(exc.message)
     return errors
 
 
