@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.accounts import lockout
 
@@ -18,7 +18,7 @@ class LockoutAuthenticationForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": _lazy("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "invalid_login": gettext_lazy("Tên đăng nhập hoặc mật khẩu không đúng."),
     }
 
     def _attempt(self) -> lockout.Attempt:
@@ -52,8 +52,8 @@ class TOTPCodeForm(forms.Form):
     """The 6-digit code of the authenticator app, or (verification only) a recovery code."""
 
     code = forms.CharField(
-        label=_lazy("Mã xác thực"),
+        label=gettext_lazy("Mã xác thực"),
         max_length=32,
         strip=True,
-        error_messages={"required": _lazy("Vui lòng nhập mã xác thực.")},
+        error_messages={"required": gettext_lazy("Vui lòng nhập mã xác thực.")},
     )

@@ -301,7 +301,7 @@ def _numbered(doc: FormDocument, items: list[str]) -> None:
 def _receipt(doc: FormDocument, context: dict[str, Any]) -> None:
     dossier = context["dossier"]
     version = dossier.procedure_version
-    docno = f"{_('Số:')} {dossier.ledger_number or 0:02d}/TNHS"
+    docno = _("Số:") + f" {dossier.ledger_number or 0:02d}/TNHS"
     _top(doc, context, context["place_date"], docno)
     _code_box(doc, context, [(_("Mã tra cứu:"), dossier.lookup_secret)])
     doc.labelled(_("Bộ phận tiếp nhận và trả kết quả:"), dossier.unit.name)
@@ -345,7 +345,7 @@ def _receipt(doc: FormDocument, context: dict[str, Any]) -> None:
 
 
 def _supplement(doc: FormDocument, context: dict[str, Any]) -> None:
-    _top(doc, context, context["place_date"], f"{_('Số:')} …/HDHS")
+    _top(doc, context, context["place_date"], _("Số:") + " …/HDHS")
     _code_box(doc, context, [])
     _applicant_lines(doc, context["dossier"])
     doc.para(_("Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:"))
@@ -365,7 +365,7 @@ def _supplement(doc: FormDocument, context: dict[str, Any]) -> None:
 
 
 def _refusal(doc: FormDocument, context: dict[str, Any]) -> None:
-    _top(doc, context, context["place_date"], f"{_('Số:')} …/TCHS")
+    _top(doc, context, context["place_date"], _("Số:") + " …/TCHS")
     _code_box(doc, context, [])
     _applicant_lines(doc, context["dossier"])
     doc.para(_("Ngày nộp, xử lý: %(at)s.") % {"at": context["event_time_words"]})
@@ -377,7 +377,7 @@ def _refusal(doc: FormDocument, context: dict[str, Any]) -> None:
 
 def _apology(doc: FormDocument, context: dict[str, Any]) -> None:
     dossier = context["dossier"]
-    _top(doc, context, context["place_date"], f"{_('Số:')} …/PXL")
+    _top(doc, context, context["place_date"], _("Số:") + " …/PXL")
     _code_box(doc, context, [])
     doc.labelled(_("Kính gửi:"), dossier.applicant_name, strong=True)
     paragraph = doc.labelled(_("Địa chỉ:"), dossier.applicant_address)
@@ -426,7 +426,7 @@ def _apology(doc: FormDocument, context: dict[str, Any]) -> None:
 
 def _stop_notice(doc: FormDocument, context: dict[str, Any]) -> None:
     dossier = context["dossier"]
-    _top(doc, context, context["place_date"], f"{_('Số:')} …/TB")
+    _top(doc, context, context["place_date"], _("Số:") + " …/TB")
     _code_box(doc, context, [])
     doc.labelled(_("Kính gửi:"), dossier.applicant_name, strong=True)
     doc.para(
@@ -452,14 +452,14 @@ def _control_sheet(doc: FormDocument, context: dict[str, Any]) -> None:
     dossier = context["dossier"]
     _top(doc, context, context["place_date"], "")
     _code_box(doc, context, [])
+    procedure, applicant = _("Tên thủ tục:"), _("Người nộp:")
+    received, due = _("Thời gian nhận hồ sơ:"), _("Hẹn trả:")
     doc.para(
-        f"{_('Tên thủ tục:')} {dossier.procedure_version.procedure.name} · "
-        f"{_('Người nộp:')} {dossier.applicant_name}"
+        f"{procedure} {dossier.procedure_version.procedure.name} · "
+        f"{applicant} {dossier.applicant_name}"
     )
-    doc.para(
-        f"{_('Thời gian nhận hồ sơ:')} {context['received_words']} · "
-        f"{_('Hẹn trả:')} {context['due_words']}"
-    )
+    doc.para(f"{received} {context['received_words']} · {due} {context['due_words']}")
+    given, giver_label, taker_label = _("Giao:"), _("Người giao"), _("Người nhận")
     rows = []
     for entry in context["timeline"]:
         event = entry.event
@@ -467,8 +467,8 @@ def _control_sheet(doc: FormDocument, context: dict[str, Any]) -> None:
         rows.append(
             [
                 event.unit.name if event.unit is not None else dossier.unit.name,
-                f"{_('Giao:')} {local(event.at, '%H:%M %d/%m/%Y')}\n{entry.label}\n"
-                f"{_('Người giao')}: {giver}   {_('Người nhận')}: …",
+                f"{given} {local(event.at, '%H:%M %d/%m/%Y')}\n{entry.label}\n"
+                f"{giver_label}: {giver}   {taker_label}: …",
                 _on_time(event.payload or {}),
                 event.note,
             ]

@@ -123,9 +123,10 @@ def _data_table(
     caption: str, head: Sequence[str], rows: Sequence[Sequence[str]], links: Sequence[str] = ()
 ) -> SafeString:
     """The values as a table; `links[i]` (optional) makes the first cell of row i a link."""
+    summary = _("Bảng số liệu")
     out = [
         '<details class="chart-data" open="open">',
-        f"<summary>{escape(_('Bảng số liệu'))}</summary>",
+        f"<summary>{escape(summary)}</summary>",
         '<div class="table-scroll"><table class="chart-table">',
         f"<caption>{escape(caption)}</caption>",
         "<thead><tr>",

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.core.decorators import staff_required
 from motcua.core.errors import DomainError
@@ -223,10 +223,10 @@ class DashboardForm(forms.Form):
     """Only rendered (initial values): the view parses and checks the query string itself."""
 
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.none(), label=_lazy("Đơn vị"), empty_label=None
+        queryset=Unit.objects.none(), label=gettext_lazy("Đơn vị"), empty_label=None
     )
-    months = forms.TypedChoiceField(label=_lazy("Khoảng thời gian"), coerce=int, choices=[])
-    sort = forms.ChoiceField(label=_lazy("So sánh theo"), choices=[])
+    months = forms.TypedChoiceField(label=gettext_lazy("Khoảng thời gian"), coerce=int, choices=[])
+    sort = forms.ChoiceField(label=gettext_lazy("So sánh theo"), choices=[])
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
