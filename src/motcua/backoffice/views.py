@@ -406,7 +406,7 @@ def _dossier_context(request: HttpRequest, dossier: Dossier) -> dict[str, Any]:
         "masked_id": presenters.mask_id_number(dossier.applicant_id_number),
         "timeline": timeline,
         "transfers": selectors.dossier_transfers(dossier),
-        "components": list(dossier.components.all()),
+        "components": list(dossier.components.select_related("component")),
         "due_explanation": presenters.last_payload(events, "due_explanation") or [],
         "time_left": presenters.time_left(cal, now, dossier.effective_due_at) if running else None,
         "step_left": presenters.time_left(cal, now, dossier.current_step_due_at)

@@ -126,3 +126,25 @@ def test_the_checklist_ticks_only_required_components_at_first(world):
     required = [str(c.pk) for c in version.components.filter(required=True)]
     assert required and all(boxes[pk] == " checked" for pk in required)
     assert boxes[str(optional.pk)] == ""
+
+
+def test_an_optional_component_not_handed_in_is_not_shown_as_missing(world):
+    """The dossier page marks a required component not handed in "✘ thiếu"; an optional one
+    ("nếu có") not handed in is simply not submitted."""
+    from motcua.catalogue.models import Component
+
+    version = world["version"]
+    optional = Component.objects.create(
+        version=version, order=3, name="Văn bản ủy quyền (nếu nộp thay)", required=False
+    )
+    required = [c.pk for c in version.components.filter(required=True)]
+    d = services.dossier_create_at_counter(
+        user=world["receiver"],
+        unit=world["commune"],
+        procedure=version.procedure,
+        applicant_name="Trần Thị Bình",
+        provided_component_ids=required,
+    )
+    page = client_for(world["receiver"]).get(f"/ho-so/{d.pk}/").content.decode()
+    row = page.split(optional.name, 1)[1].split("</tr>", 1)[0]
+    assert "không nộp (không bắt buộc)" in row and "thiếu" not in row
