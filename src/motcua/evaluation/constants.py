@@ -85,3 +85,28 @@ WAITS_FOR_LABELS: dict[str, StrOrPromise] = {
     "digitisation": _("số hóa hồ sơ, kết quả điện tử"),
     "feedback": _("phản ánh, kiến nghị và đánh giá hài lòng"),
 }
+
+#: The Django app behind each `waits_for` key: an indicator is reported "chờ phân hệ …" only
+#: while that app is not installed (a key not listed here names a module not built yet).
+WAITS_FOR_APPS: dict[str, str] = {
+    "sync": "motcua.integrations",
+    "payments": "motcua.payments",
+    "digitisation": "motcua.digitisation",
+    "feedback": "motcua.feedback",
+}
+
+#: The legal source shown to leaders on each QĐ 766 card (the internal source keys of
+#: DOMAIN.md §0.3 stay in the configuration and in the card's title attribute).
+QD766_LEGAL_SOURCE: StrOrPromise = _(
+    "Căn cứ: Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
+)
+
+#: What leaders read instead of the confidence marks of DOMAIN.md §0.3 (✅ needs no note).
+CONFIDENCE_NOTES: dict[str, StrOrPromise] = {
+    Confidence.CONFIRMED: "",
+    Confidence.PARTIAL: _("Cách tính theo hướng dẫn tạm thời, cần đối chiếu văn bản."),
+    Confidence.UNKNOWN: _(
+        "Văn bản chưa xác định rõ điểm tối đa và cách tính; số liệu để theo dõi, "
+        "cần đối chiếu văn bản."
+    ),
+}

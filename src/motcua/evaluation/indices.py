@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -35,12 +36,16 @@ from motcua.dossiers.models import Dossier, DossierEvent, Transfer
 from motcua.dossiers.transitions import Action
 from motcua.evaluation.config import IndicatorSpec, indicator_specs
 from motcua.evaluation.constants import (
+    CONFIDENCE_NOTES,
     DOSSIER_INDICES,
     INDEX_LABELS,
     OFFICER_INDICES,
     OFFICER_THRESHOLDS,
+    QD766_LEGAL_SOURCE,
     UNIT_THRESHOLDS,
+    WAITS_FOR_APPS,
     WAITS_FOR_LABELS,
+    Confidence,
     OfficerRating,
     Status,
     UnitRating,
@@ -48,6 +53,7 @@ from motcua.evaluation.constants import (
 from motcua.evaluation.models import UnitPublication
 from motcua.organisation.constants import UnitKind
 from motcua.organisation.models import Unit
+from motcua.reports.charts import format_number
 from motcua.reports.constants import (
     CLOSED_OTHER_STATES,
     DAY_LIMIT_UNITS,
@@ -81,6 +87,13 @@ _EVENT_ACTIONS = (Action.INTAKE_REQUEST_SUPPLEMENT, Action.RETURN_RESULT, Action
 def _no_data() -> str:
     """The reason shown for an index or indicator whose module does not exist yet."""
     return _("chưa có dữ liệu")
+
+
+def vn_number(value: Decimal) -> str:
+    """A figure as the page writes it (`reports.charts.format_number`: Vietnamese decimal
+    comma, dot for thousands): 2 decimals, none for a whole number — "72,73", "20"."""
+    decimals = 0 if value == value.to_integral_value() else 2
+    return format_number(float(value), decimals)
 
 
 def round1(value: Decimal) -> Decimal:
@@ -226,6 +239,44 @@ class IndicatorResult:
     def status_label(self) -> str:
         return str(Status(self.status).label)
 
+    @property
+    def points_label(self) -> str:
+        """The points as leaders read them: "4,80/6"; a monitoring indicator (Pmax 0) is not
+        scored; without a maximum (❓) or without a value it is not scored yet."""
+        if self.pmax is not None and self.pmax == 0:
+            return _("Không áp dụng (chỉ số theo dõi)")
+        if self.pmax is None:
+            return _("Chưa chấm điểm (văn bản chưa xác định điểm tối đa)")
+        if self.points is None:
+            return _("Chưa chấm điểm (tối đa %(max)s)") % {"max": vn_number(self.pmax)}
+        return f"{vn_number(self.points)}/{vn_number(self.pmax)}"
+
+    @property
+    def threshold_label(self) -> str:
+        if self.threshold is None:
+            return _("không quy định")
+        return f"{vn_number(self.threshold)}%"
+
+    @property
+    def legal_source(self) -> str:
+        return str(QD766_LEGAL_SOURCE)
+
+    @property
+    def confidence_note(self) -> str:
+        """A plain note instead of the confidence mark (◐ → interim method, ❓ → not settled)."""
+        return str(CONFIDENCE_NOTES.get(self.confidence, ""))
+
+    @property
+    def confidence_title(self) -> str:
+        """The internal confidence mark and source keys (DOMAIN.md §0.3), for the title
+        attribute: kept available, not shown as text."""
+        label = (
+            str(Confidence(self.confidence).label)
+            if self.confidence in Confidence.values
+            else self.confidence
+        )
+        return " ".join(part for part in (label, self.source) if part)
+
 
 # --------------------------------------------------------------------------------------------
 # Dossier facts
@@ -357,12 +408,16 @@ def dossier_indices(
         timing = _classify(end, dossier.due_at, by_date)
         scores[1] = IndexScore(1, Decimal(TIMING_POINTS[timing]), str(EndKind(timing).label))
         scores[2] = _index2(dossier, timing, end, by_date)
-        # Index 7: complaints are not recorded yet, so the attitude follows the timing only;
-        # a late dossier is neither "earlier" nor "on time" and earns 0 (docs).
+        # Index 7: PAKN are not tied to dossiers and no verification of a complaint is
+        # recorded, so the attitude follows the timing only; a late dossier is neither
+        # "earlier" nor "on time" and earns 0 (docs).
         scores[7] = IndexScore(
             7,
             Decimal(TIMING_POINTS[timing]),
-            _("theo thời gian giải quyết; chưa có dữ liệu phản ánh"),
+            _(
+                "theo thời gian giải quyết; phản ánh về thái độ chưa được ghi nhận, xác minh "
+                "theo từng hồ sơ"
+            ),
         )
     contacts = contacts_to_complete(dossier)
     scores[3] = IndexScore(
@@ -555,7 +610,6 @@ def unit_indices(
         publication = publication_score(unit, cache)
         if publication is not None:
             per_dossier[6] = IndexScore(6, round1(publication), "", 0)
-    feedback = _("%(x)s — chờ phân hệ %(m)s") % {"x": _no_data(), "m": WAITS_FOR_LABELS["feedback"]}
     unit_scores = {
         5: IndexScore(
             5,
@@ -563,7 +617,7 @@ def unit_indices(
             _("%(x)s — chưa ghi nhận nơi thẩm định, phê duyệt từng TTHC") % {"x": _no_data()},
             0,
         ),
-        8: IndexScore(8, None, feedback, 0),
+        8: index8(unit_ids, period, now=now),
         9: index9(unit, unit_ids, period, now=now, cs=cs),
     }
     scores = [per_dossier.get(n) or unit_scores[n] for n in range(1, 10)]
@@ -658,8 +712,55 @@ def index9(
         points = 0
     reason = _(
         "%(lv)s%% TTHC trực tuyến; %(on)s%% hồ sơ trực tuyến; %(late)s hồ sơ trực tuyến trễ hạn"
-    ) % {"lv": level_share, "on": online_share, "late": late}
+    ) % {"lv": vn_number(level_share), "on": vn_number(online_share), "late": late}
     return IndexScore(9, round1(Decimal(points)), reason, total)
+
+
+def index8(unit_ids: Sequence[int], period: Period, *, now: dt.datetime) -> IndexScore:
+    """TT 01/2018 art. 14 index 8 (DOMAIN.md §1.15) from the PAKN first received by the units
+    in the period (`feedback.selectors.feedback_summary`, the deadlines of QĐ 766 indicator
+    5.2): **2** no PAKN, or all handled on time; **1** at least 90% on time; **0** below.
+    "Handled" = closed with every step on time (as 5.2), plus those still open whose current
+    deadline had passed by the end of the period (not handled on time). PAKN open within their
+    deadlines are not judged yet: all of them → N/A. "Prolonged" PAKN (kéo dài) are not
+    recorded: none is assumed, said in the reason."""
+    from motcua.feedback.constants import FEEDBACK_CLOSED_STATES
+    from motcua.feedback.models import Feedback
+    from motcua.feedback.selectors import feedback_summary
+
+    summary = feedback_summary(unit_ids, period.date_from, period.date_to)
+    if summary.received == 0:
+        return IndexScore(8, round1(Decimal(2)), _("không có phản ánh, kiến nghị trong kỳ"), 0)
+    at = min(now, period.end)
+    overdue_open = (
+        Feedback.objects.filter(
+            received_unit_id__in=list(unit_ids),
+            received_at__gte=period.start,
+            received_at__lt=period.end,
+            current_due_at__lt=at,
+        )
+        .exclude(state__in=FEEDBACK_CLOSED_STATES)
+        .count()
+    )
+    judged = summary.finished + overdue_open
+    on_time = summary.finished_on_time
+    if judged == 0:
+        reason = _("%(n)s PAKN tiếp nhận trong kỳ đang xử lý, chưa đến hạn") % {
+            "n": summary.received
+        }
+        return IndexScore(8, None, reason, summary.received)
+    if on_time == judged:
+        points = 2
+    elif on_time * 100 >= judged * 90:
+        points = 1
+    else:
+        points = 0
+    share = ratio(on_time, judged) or Decimal(0)
+    reason = _(
+        "%(ok)s/%(n)s PAKN xử lý đúng hạn (%(pct)s%%; tính cả %(open)s PAKN quá hạn chưa xử lý "
+        "xong); chưa ghi nhận PAKN kéo dài (tính là không có)"
+    ) % {"ok": on_time, "n": judged, "pct": vn_number(share), "open": overdue_open}
+    return IndexScore(8, round1(Decimal(points)), reason, summary.received)
 
 
 def _online_late_count(
@@ -885,7 +986,8 @@ def qd766_indicators(
 ) -> list[IndicatorResult]:
     """The QĐ 766 indicators of DOMAIN.md §4.2 that a commune can compute locally (early
     warning; the official scores come from the national portal), in configuration order.
-    Indicators that need a module not built yet are N/A "chưa có dữ liệu"."""
+    An indicator whose `waits_for` module is not installed is N/A "chờ phân hệ …"; one whose
+    data is missing says precisely what is missing."""
     period = _parse_period(date_from, date_to)
     now = _now(now)
     cs = ClassifySettings.current()
@@ -895,19 +997,21 @@ def qd766_indicators(
     timeliness: _Timeliness | None = None
     synced = national_sync_share(unit_ids, period)
     for spec in sorted(specs.values(), key=lambda s: (s.order, s.code)):
-        if spec.code == "1.4" and synced is not None:
-            results.append(_rate(spec, *synced, _("hồ sơ đã đồng bộ ÷ hồ sơ tiếp nhận trong kỳ")))
-        elif spec.code in DIGITISATION_CODES:  # computed since the digitisation module exists
-            results.append(digitisation_766(spec, _received_in(unit_ids, period)))
-        elif spec.code in FEEDBACK_CODES:  # computed since the feedback module exists
-            results.append(feedback_766(spec, unit_ids, period))
-        elif spec.code == "3.6":  # computed since the payments module exists
-            results.append(online_payment_766(spec, _received_in(unit_ids, period)))
-        elif spec.waits_for:
+        if spec.waits_for and not module_installed(spec.waits_for):
             module = WAITS_FOR_LABELS.get(spec.waits_for, spec.waits_for)
             results.append(
                 _na(spec, _("%(x)s — chờ phân hệ %(m)s") % {"x": _no_data(), "m": module})
             )
+        elif spec.code == "1.4":
+            results.append(national_sync_14(spec, synced))
+        elif spec.code == "4.1":
+            results.append(electronic_results_766(spec, unit_ids, period))
+        elif spec.code in DIGITISATION_CODES:
+            results.append(digitisation_766(spec, _received_in(unit_ids, period)))
+        elif spec.code in FEEDBACK_CODES:
+            results.append(feedback_766(spec, unit_ids, period))
+        elif spec.code == "3.6":
+            results.append(online_payment_766(spec, _received_in(unit_ids, period)))
         elif spec.code in ("2.1", "5.4"):
             if timeliness is None:
                 timeliness = timeliness_766(unit_ids, period, now=now, cs=cs)
@@ -937,6 +1041,66 @@ def qd766_indicators(
         else:
             results.append(_na(spec, _("chỉ số chưa được hỗ trợ tính tại đơn vị")))
     return results
+
+
+def module_installed(waits_for: str) -> bool:
+    """Whether the module an indicator's `waits_for` names is installed (`WAITS_FOR_APPS`);
+    an unknown key names a module not built yet."""
+    app = WAITS_FOR_APPS.get(waits_for)
+    return app is not None and apps.is_installed(app)
+
+
+def national_sync_14(spec: IndicatorSpec, synced: tuple[int, int] | None) -> IndicatorResult:
+    """QĐ 766 indicator 1.4 (DOMAIN.md §4.2): dossiers synced to the national portal ÷ dossiers
+    received in the period (`national_sync_share`). While sync is not configured and no dossier
+    was ever tracked there is no data: N/A, saying so."""
+    if synced is None:
+        reason = _(
+            "%(x)s — chưa cấu hình kết nối đồng bộ với Cổng Dịch vụ công quốc gia, chưa có hồ "
+            "sơ nào được theo dõi đồng bộ"
+        ) % {"x": _no_data()}
+        return _na(spec, reason)
+    return _rate(spec, *synced, _("hồ sơ đã đồng bộ ÷ hồ sơ tiếp nhận trong kỳ"))
+
+
+def electronic_results_766(
+    spec: IndicatorSpec, unit_ids: Sequence[int], period: Period
+) -> IndicatorResult:
+    """QĐ 766 indicator 4.1 (DOMAIN.md §4.2): dossiers with an electronic result ÷ dossiers
+    whose result was issued in the period (finished, refusals excluded). An electronic result
+    is a result document the system generated and a leader **signed digitally**
+    (`documents.GeneratedDocument`, kind result, `signed_from` set; an unsigned PDF is a
+    draft) or an electronic result digitised at the counter (`digitisation`, source
+    "kết quả điện tử"), recorded by the end of the period. The catalogue does not record which
+    procedures return a paper result, so every dossier with a result is in the denominator —
+    said in the reason."""
+    from motcua.digitisation.constants import Source
+    from motcua.digitisation.models import DigitisedComponent
+    from motcua.documents.models import RESULT_KIND, GeneratedDocument
+
+    signed = GeneratedDocument.objects.filter(
+        dossier_id=OuterRef("pk"),
+        kind=RESULT_KIND,
+        signed_from__isnull=False,
+        created_at__lt=period.end,
+    )
+    scanned = DigitisedComponent.objects.filter(
+        dossier_id=OuterRef("pk"),
+        source=Source.ELECTRONIC_RESULT,
+        digitised_at__lt=period.end,
+    )
+    rows = list(
+        _finished(unit_ids, period)
+        .exclude(state=State.REJECTED_AFTER_REVIEW)
+        .annotate(signed=Exists(signed), scanned=Exists(scanned))
+        .values_list("signed", "scanned")
+    )
+    electronic = sum(1 for s, d in rows if s or d)
+    reason = _(
+        "%(s)s hồ sơ có kết quả ký số, %(d)s hồ sơ có kết quả điện tử số hóa; mẫu số gồm mọi "
+        "hồ sơ có kết quả trong kỳ (danh mục TTHC chưa ghi thủ tục trả kết quả bản giấy)"
+    ) % {"s": sum(1 for s, _d in rows if s), "d": sum(1 for _s, d in rows if d)}
+    return _rate(spec, electronic, len(rows), reason)
 
 
 #: QĐ 766 group 4 indicators fed by `motcua.digitisation.selectors.digitisation_counts`.

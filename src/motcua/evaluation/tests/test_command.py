@@ -35,7 +35,8 @@ def test_json_output(commune: Unit) -> None:
     tt01 = {row["number"]: row for row in data["tt01"]["indices"]}
     assert sorted(tt01) == list(range(1, 10))
     assert tt01[1]["score"] == 1.0  # (2 + 0) / 2
-    assert tt01[8]["score"] is None
+    assert tt01[5]["score"] is None  # no data on where each procedure is appraised
+    assert tt01[8]["score"] == 2.0  # TT 01/2018 art. 14 index 8: no PAKN in the period → 2
     qd = {row["code"]: row for row in data["qd766"]}
     assert qd["2.1"]["value"] == 50.0
     assert qd["2.1"]["points"] == 10.0

@@ -22,6 +22,7 @@ from motcua.evaluation.indices import (
     convert_score,
     qd766_indicators,
     ratio,
+    vn_number,
     warning_status,
 )
 from motcua.evaluation.models import IndicatorConfig
@@ -348,24 +349,243 @@ def test_33_score_follows_configuration(commune: Unit) -> None:
     assert indicators(commune)["3.3"].points == Decimal("3.33")  # 33.33 × 10 / 100
 
 
-# --- N/A until the modules exist ------------------------------------------------------------
+# --- modules that exist are never reported missing ------------------------------------------
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "code",
     [
-        pytest.param("1.4", id="QD766-1.4-NA-until-sync"),
-        pytest.param("4.1", id="QD766-4.1-NA-until-e-results"),
+        pytest.param(r["code"], id=f"QD766-{r['code']}-module-{r['waits_for']}-installed")
+        for r in read_defaults()
+        if r["waits_for"]
     ],
 )
-def test_indicators_waiting_for_modules_are_na(commune: Unit, code: str) -> None:
+def test_no_indicator_waits_for_an_installed_module(commune: Unit, code: str) -> None:
+    """The defaults name the module feeding 1.4, 3.6, 4.1–4.3, 5.2, 5.3 (`waits_for`); all are
+    installed, so none is "chờ phân hệ …" — with or without data."""
     finished(commune, EARLY)
     result = indicators(commune)[code]
-    assert result.value is None
-    assert result.points is None
-    assert result.status == Status.NA
-    assert "chưa có dữ liệu" in result.reason
+    assert "chờ phân hệ" not in result.reason
+
+
+@pytest.mark.django_db
+def test_indicator_waiting_for_a_module_not_built_is_na(commune: Unit) -> None:
+    """An administrator may name a module not built yet: then, and only then, "chờ phân hệ"."""
+    finished(commune, EARLY)
+    IndicatorConfig.objects.filter(code="2.1").update(waits_for="vneid")
+    result = indicators(commune)["2.1"]
+    assert (result.value, result.points, result.status) == (None, None, Status.NA)
+    assert result.reason == "chưa có dữ liệu — chờ phân hệ vneid"
+
+
+@pytest.mark.django_db
+def test_14_without_sync_configured_says_what_is_missing(commune: Unit, settings: Any) -> None:
+    """QĐ 766 §4.2 id 1.4: sync off and nothing ever tracked → N/A, saying the connection to
+    the national portal is not configured (the integrations module exists)."""
+    settings.MOTCUA = {**settings.MOTCUA, "NATIONAL_PORTAL_ADAPTER": "", "NATIONAL_PORTAL_URL": ""}
+    finished(commune, EARLY)
+    result = indicators(commune)["1.4"]
+    assert (result.value, result.points, result.status) == (None, None, Status.NA)
+    assert "chưa cấu hình kết nối đồng bộ với Cổng Dịch vụ công quốc gia" in result.reason
+    assert "chờ phân hệ" not in result.reason
+
+
+# --- 4.1 electronic results -------------------------------------------------------------------
+
+
+def _result_document(dossier: Any, *, signed: bool, when: dt.datetime) -> Any:
+    from motcua.documents.models import RESULT_KIND, DocumentFormat, GeneratedDocument
+
+    def make(**extra: Any) -> GeneratedDocument:
+        return GeneratedDocument.objects.create(
+            dossier=dossier,
+            kind=RESULT_KIND,
+            title="Trích lục khai sinh",
+            format=DocumentFormat.PDF,
+            file=f"documents/generated/2023/03/{dossier.pk}-{len(extra)}.pdf",
+            sha256=f"{dossier.pk:064d}",
+            size=1000,
+            created_at=when,
+            **extra,
+        )
+
+    draft = make()
+    return make(signed_from=draft, signed_by=UserFactory()) if signed else draft
+
+
+def _digitised(dossier: Any, source: str, when: dt.datetime) -> Any:
+    from motcua.digitisation.models import DigitisedComponent
+
+    return DigitisedComponent.objects.create(
+        dossier=dossier,
+        file=f"so-hoa/2023/03/{dossier.pk}.pdf",
+        content_type="application/pdf",
+        size=1000,
+        sha256=f"{dossier.pk:064d}",
+        source=source,
+        digitised_by=UserFactory(),
+        digitised_at=when,
+    )
+
+
+# (case, what the target dossier gets, its state, (numerator, denominator)) — besides it, one
+# dossier finished in the period without any electronic result.
+ELECTRONIC_RESULT_CASES = [
+    ("signed result in the period", "signed", State.RETURNED, (1, 2)),
+    ("unsigned generated result is a draft", "unsigned", State.RETURNED, (0, 2)),
+    ("electronic result digitised at the counter", "scanned_result", State.RETURNED, (1, 2)),
+    ("digitised paper component is not a result", "scanned_component", State.RETURNED, (0, 2)),
+    ("signed after the end of the period", "signed_late", State.RETURNED, (0, 2)),
+    ("result approved, not yet returned", "signed", State.RESULT_READY, (1, 2)),
+    ("refusal is not a result", "signed", State.REJECTED_AFTER_REVIEW, (0, 1)),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "state", "fraction"),
+    [c[1:] for c in ELECTRONIC_RESULT_CASES],
+    ids=[f"QD766-4.1-{c[0]}" for c in ELECTRONIC_RESULT_CASES],
+)
+@pytest.mark.django_db
+def test_41_electronic_results(
+    commune: Unit, kind: str, state: str, fraction: tuple[int, int]
+) -> None:
+    """QĐ 766 §4.2 id 4.1: dossiers with an electronic result (signed result document, or an
+    electronic result digitised) ÷ dossiers whose result was issued in the period."""
+    from motcua.digitisation.constants import Source
+
+    finished(commune, EARLY)  # a result without electronic copy
+    target = finished(commune, EARLY, state=state)
+    if kind == "signed":
+        _result_document(target, signed=True, when=EARLY)
+    elif kind == "unsigned":
+        _result_document(target, signed=False, when=EARLY)
+    elif kind == "signed_late":
+        _result_document(target, signed=True, when=at(2023, 7, 3))
+    elif kind == "scanned_result":
+        _digitised(target, Source.ELECTRONIC_RESULT, EARLY)
+    else:
+        _digitised(target, Source.ORIGINAL, EARLY)
+    result = indicators(commune)["4.1"]
+    assert (result.numerator, result.denominator) == fraction
+    assert result.value == ratio(*fraction)
+    assert result.points == convert_score(result.value, Decimal(6), None)  # Pmax 6, no T
+    assert "danh mục TTHC chưa ghi thủ tục trả kết quả bản giấy" in result.reason
+
+
+@pytest.mark.django_db
+def test_41_without_results_in_the_period_is_na(commune: Unit) -> None:
+    DossierFactory(unit=commune, state=State.IN_PROCESS, received_at=RECEIVED)
+    result = indicators(commune)["4.1"]
+    assert (result.value, result.status) == (None, Status.NA)
+    assert "mẫu số bằng 0" in result.reason
+
+
+# --- what leaders read on a card (no internal marks) -----------------------------------------
+
+
+def _card(**kwargs: Any) -> IndicatorResult:
+    values: dict[str, Any] = {
+        "code": "x",
+        "name": "x",
+        "value": Decimal(50),
+        "unit_of_value": "%",
+        "numerator": 1,
+        "denominator": 2,
+        "pmax": Decimal(6),
+        "threshold": None,
+        "points": Decimal(3),
+        "status": Status.FAIL,
+        "source": "[S14a][S14b]",
+        "confidence": "◐",
+    }
+    values.update(kwargs)
+    return IndicatorResult(**values)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "label"),
+    [
+        pytest.param({}, "3/6", id="QD766-4.1-points-of-maximum"),
+        pytest.param(
+            {"points": Decimal("4.80"), "pmax": Decimal("6.00")},
+            "4,80/6",
+            id="QD766-4.1-points-vietnamese-decimal-comma",
+        ),
+        pytest.param(
+            {"points": None, "value": None},
+            "Chưa chấm điểm (tối đa 6)",
+            id="QD766-4.1-denominator-0-not-scored",
+        ),
+        pytest.param(
+            {"points": None, "pmax": None},
+            "Chưa chấm điểm (văn bản chưa xác định điểm tối đa)",
+            id="QD766-3.3-maximum-unknown-not-scored",
+        ),
+        pytest.param(
+            {"points": None, "pmax": Decimal(0)},
+            "Không áp dụng (chỉ số theo dõi)",
+            id="QD766-2.2-monitor-not-applicable",
+        ),
+    ],
+)
+def test_points_label(kwargs: dict[str, Any], label: str) -> None:
+    assert _card(**kwargs).points_label == label
+
+
+@pytest.mark.parametrize(
+    ("confidence", "note"),
+    [
+        pytest.param("✅", "", id="DOMAIN-0.3-confirmed-no-note"),
+        pytest.param(
+            "◐",
+            "Cách tính theo hướng dẫn tạm thời, cần đối chiếu văn bản.",
+            id="DOMAIN-0.3-secondary-source-interim-method",
+        ),
+        pytest.param(
+            "❓",
+            "Văn bản chưa xác định rõ điểm tối đa và cách tính; số liệu để theo dõi, "
+            "cần đối chiếu văn bản.",
+            id="DOMAIN-0.3-unknown-not-settled",
+        ),
+    ],
+)
+def test_confidence_is_a_plain_note_and_stays_in_the_title(confidence: str, note: str) -> None:
+    card = _card(confidence=confidence)
+    assert card.confidence_note == note
+    assert card.legal_source == (
+        "Căn cứ: Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
+    )
+    for mark in ("◐", "❓", "✅", "[S14"):
+        assert mark not in card.confidence_note + card.legal_source + card.points_label
+    assert card.confidence_title.startswith(confidence)  # the mark is kept, for the title
+    assert card.confidence_title.endswith("[S14a][S14b]")
+
+
+@pytest.mark.parametrize(
+    ("threshold", "label"),
+    [
+        pytest.param(Decimal(90), "90%", id="QD766-5.4-threshold-90"),
+        pytest.param(Decimal("87.5"), "87,50%", id="QD766-threshold-decimal-comma"),
+        pytest.param(None, "không quy định", id="QD766-no-threshold"),
+    ],
+)
+def test_threshold_label(threshold: Decimal | None, label: str) -> None:
+    assert _card(threshold=threshold).threshold_label == label
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        pytest.param(Decimal("72.73"), "72,73", id="decimal-comma"),
+        pytest.param(Decimal("20.00"), "20", id="whole-number-no-decimals"),
+        pytest.param(Decimal("4.80"), "4,80", id="two-decimals-kept"),
+        pytest.param(Decimal("1234.5"), "1.234,50", id="dot-for-thousands"),
+    ],
+)
+def test_vn_number(value: Decimal, text: str) -> None:
+    assert vn_number(value) == text
 
 
 @pytest.mark.django_db

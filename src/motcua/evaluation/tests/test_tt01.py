@@ -322,18 +322,145 @@ def test_no_data_means_no_rating() -> None:
 
 
 def test_unit_total_excludes_indices_without_data(commune: Unit) -> None:
-    """TT 01/2018 art. 15: indices without data (5, 6 unconfigured, 8) are left out."""
+    """TT 01/2018 art. 15: indices without data (5, 6 unconfigured) are left out; index 8
+    with no PAKN in the period is 2 (art. 14), not "no data"."""
     ProcedureVersionFactory(online_level=OnlineLevel.NONE)
     finished(commune, EARLY, channel=Channel.COUNTER)
     result = unit_indices(commune, *H1_2023)
     by_number = result.by_number()
-    assert [by_number[n].score for n in (5, 6, 8)] == [None, None, None]
-    assert all("chưa có dữ liệu" in by_number[n].reason for n in (5, 8))
+    assert [by_number[n].score for n in (5, 6)] == [None, None]
+    assert "chưa có dữ liệu" in by_number[5].reason
+    assert by_number[8].score == Decimal(2)
+    assert by_number[8].reason == "không có phản ánh, kiến nghị trong kỳ"
     available = [s.score for s in result.indices if s.score is not None]
     assert result.total == sum(available, Decimal(0))
-    # indices 1,2,3,7 = 2 each, 4 = 1 (counter), 9 = 0 (no online dossier) → 9 → khá
-    assert result.total == Decimal(9)
+    # indices 1,2,3,7,8 = 2 each, 4 = 1 (counter), 9 = 0 (no online dossier) → 11 → khá
+    assert result.total == Decimal(11)
     assert result.rating == UnitRating.FAIR
+
+
+# --- index 8: handling of phản ánh, kiến nghị (unit) ------------------------------------------
+
+#: A PAKN received Wed 01/03/2023 09:00 must be classified by Fri 03/03/2023 (2 working days,
+#: docs/domain/feedback.md §3): classified on Thu 02/03 is on time, on Fri 10/03 late.
+PAKN_ON_TIME = at(2023, 3, 2)
+PAKN_LATE = at(2023, 3, 10)
+
+
+def _pakn(unit: Unit, received: dt.datetime = RECEIVED) -> Any:
+    from motcua.feedback.services import feedback_submit
+
+    return feedback_submit(
+        unit=unit,
+        kind="phan_anh",
+        subject="Niêm yết thủ tục",
+        content="Đề nghị niêm yết đầy đủ thủ tục chứng thực.",
+        sender_name="Trần Văn Phản",
+        sender_phone="0912345678",
+        at=received,
+    )
+
+
+def _refused(unit: Unit, receiver: Any, when: dt.datetime) -> Any:
+    from motcua.feedback.services import feedback_refuse
+
+    return feedback_refuse(
+        feedback=_pakn(unit), user=receiver, reason="Không thuộc phạm vi của xã.", at=when
+    )
+
+
+@pytest.fixture
+def receiver(commune: Unit) -> Any:
+    from tests.factories import MembershipFactory, UserFactory
+
+    from motcua.organisation.constants import Role
+
+    user = UserFactory(username="eva-receiver")
+    MembershipFactory(user=user, unit=commune, role=Role.RECEIVER)
+    return user
+
+
+@pytest.mark.parametrize(
+    ("on_time", "late", "open_overdue", "open_pending", "points", "in_reason"),
+    [
+        pytest.param(0, 0, 0, 0, 2, "không có phản ánh", id="TT01-2018-art14-index8-none-2"),
+        pytest.param(3, 0, 0, 0, 2, "3/3 PAKN", id="TT01-2018-art14-index8-100pct-on-time-2"),
+        pytest.param(9, 1, 0, 0, 1, "(90%", id="TT01-2018-art14-index8-90pct-on-time-1"),
+        pytest.param(4, 1, 0, 0, 0, "(80%", id="TT01-2018-art14-index8-below-90pct-0"),
+        pytest.param(
+            9, 0, 1, 0, 1, "1 PAKN quá hạn", id="TT01-2018-art14-index8-open-overdue-is-late-1"
+        ),
+        pytest.param(4, 0, 1, 0, 0, "(80%", id="TT01-2018-art14-index8-open-overdue-below-90pct-0"),
+        pytest.param(
+            1, 0, 0, 1, 2, "1/1 PAKN", id="TT01-2018-art14-index8-open-in-time-not-judged-2"
+        ),
+        pytest.param(
+            0, 0, 0, 1, None, "chưa đến hạn", id="TT01-2018-art14-index8-all-open-in-time-NA"
+        ),
+    ],
+)
+def test_index8_feedback_handling(
+    commune: Unit,
+    receiver: Any,
+    on_time: int,
+    late: int,
+    open_overdue: int,
+    open_pending: int,
+    points: int | None,
+    in_reason: str,
+) -> None:
+    """TT 01/2018 art. 14 index 8: 2 — no PAKN, or 100% handled on time; 1 — ≥90%; 0 — below.
+    A PAKN still open after its deadline (at the end of the period) was not handled on time;
+    one open within its deadline is not judged yet."""
+    for _ in range(on_time):
+        _refused(commune, receiver, PAKN_ON_TIME)
+    for _ in range(late):
+        _refused(commune, receiver, PAKN_LATE)
+    for _ in range(open_overdue):
+        _pakn(commune)  # never classified: its deadline (03/03) passed before 30/06
+    for _ in range(open_pending):
+        _pakn(commune, at(2023, 6, 29))  # classification due Mon 03/07, after the period
+    result = unit_indices(commune, *H1_2023).by_number()[8]
+    assert result.score == (Decimal(points) if points is not None else None)
+    assert in_reason in result.reason
+    assert "chờ phân hệ" not in result.reason
+    if points is not None and on_time + late + open_overdue:
+        assert "chưa ghi nhận PAKN kéo dài" in result.reason  # what is missing, said
+
+
+def test_index8_counts_only_the_units_pakn_of_the_period(
+    commune: Unit, receiver: Any, other_commune: Unit
+) -> None:
+    """TT 01/2018 art. 15: the evaluation period — PAKN received before it or by another
+    commune do not lower the unit's index 8."""
+    _refused(commune, receiver, PAKN_ON_TIME)
+    _pakn(commune, at(2022, 12, 1))  # received (and overdue) in the previous period
+    _pakn(other_commune)  # another commune's, overdue
+    result = unit_indices(commune, *H1_2023).by_number()[8]
+    assert result.score == Decimal(2)
+    assert "1/1 PAKN" in result.reason
+
+
+def test_index9_note_uses_the_vietnamese_decimal_comma(commune: Unit) -> None:
+    """TT 01/2018 art. 14 index 9 note: shares written "66,67%" like the rest of the page."""
+    online = ProcedureVersionFactory(online_level=OnlineLevel.FULL)
+    ProcedureVersionFactory(online_level=OnlineLevel.PARTIAL)
+    offline = ProcedureVersionFactory(online_level=OnlineLevel.NONE)
+    _received(commune, Channel.ONLINE, online)
+    _received(commune, Channel.COUNTER, offline)
+    _received(commune, Channel.COUNTER, offline)
+    reason = unit_indices(commune, *H1_2023).by_number()[9].reason
+    assert reason.startswith("66,67% TTHC trực tuyến; 33,33% hồ sơ trực tuyến")
+    assert "66.67" not in reason
+
+
+def test_index7_says_what_is_missing_not_a_missing_module(commune: Unit) -> None:
+    """TT 01/2018 art. 13 index 7: PAKN exist but are not tied to dossiers, nor verified."""
+    reason = dossier_indices(finished(commune, EARLY)).scores[7].reason
+    assert reason == (
+        "theo thời gian giải quyết; phản ánh về thái độ chưa được ghi nhận, xác minh "
+        "theo từng hồ sơ"
+    )
 
 
 def test_officer_indices_cover_dossiers_they_handled(commune: Unit, officer: Any) -> None:

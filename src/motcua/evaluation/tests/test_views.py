@@ -3,6 +3,7 @@ configuration of QĐ 766 thresholds (DOMAIN.md §4.1: maxima and thresholds are 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,26 @@ def test_page_of_own_unit(client: Client, commune: Unit, officer: Any) -> None:
     assert officer.full_name in body
     assert response.context["tt01"].dossier_count == 2
     assert 'name="viewport"' in body  # readable on a phone (base layout)
+
+
+def test_page_shows_leaders_no_internal_marks(client: Client, commune: Unit) -> None:
+    """QĐ 766 cards: the legal source in Vietnamese and plain notes, not the confidence marks
+    and source keys of DOMAIN.md §0.3 (kept in the title attribute); points never "—/?" or
+    "—/0"; no module that exists is reported missing."""
+    finished(commune, EARLY)
+    finished(commune, LATE, channel=Channel.COUNTER)
+    html = client.get(f"/danh-gia/{commune.code}/", PERIOD).content.decode()
+    section = html[html.index('id="qd766"') :]
+    text = re.sub(r"<[^>]+>", " ", section)  # what is read, without the tags' attributes
+    for internal in ("◐", "❓", "✅", "[S14", "[S13", "—/?", "—/0", "chờ phân hệ"):
+        assert internal not in text, internal
+    assert "chờ phân hệ" not in html
+    assert "Căn cứ: Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ" in text
+    assert "Cách tính theo hướng dẫn tạm thời, cần đối chiếu văn bản." in text
+    assert "Chưa chấm điểm (văn bản chưa xác định điểm tối đa)" in text  # 3.1–3.3 (❓)
+    assert "Không áp dụng (chỉ số theo dõi)" in text  # 2.2
+    assert 'title="◐ Nguồn thứ cấp [S14a][S14b]"' in section  # kept, out of the text
+    assert "Điểm: 10/20" in " ".join(text.split())  # 2.1: 50% × 20 / 100
 
 
 def test_page_of_another_commune_is_hidden(client: Client, other_commune: Unit) -> None:
