@@ -36,6 +36,31 @@ def load_taison_history(unit: Unit) -> str:
 Scenario = Callable[[Dossier], None]
 
 
+def sign_demo_result(dossier: Dossier, leader: User, *, at: dt.datetime) -> bool:
+    """Generate the approved `dossier`'s result from the sample templates and sign it as
+    `leader` at `at`, before the result is returned; skipped (False) when the demo signing keys
+    are not configured (`MOTCUA_DEMO_SIGNING_DIR` empty) or no result template applies."""
+    from django.conf import settings
+
+    from motcua.documents.generation import generate_for_event
+    from motcua.documents.models import RESULT_KIND, DocumentFormat, GeneratedDocument
+    from motcua.documents.services import result_templates_load_samples
+    from motcua.signing.documents import generated_document_sign
+
+    approval = dossier.events.filter(action="approve").order_by("-seq").first()
+    if approval is None or not settings.MOTCUA.get("DEMO_SIGNING_DIR"):
+        return False
+    result_templates_load_samples()
+    generate_for_event(approval.pk)
+    result = GeneratedDocument.objects.filter(
+        dossier=dossier, kind=RESULT_KIND, format=DocumentFormat.PDF, signed_from__isnull=True
+    ).first()
+    if result is None:
+        return False
+    generated_document_sign(user=leader, document=result, at=at)
+    return True
+
+
 def load_live_dossiers(
     *,
     unit: Unit,
@@ -206,6 +231,7 @@ def load_live_dossiers(
         "returned", marriage_status, "Bùi Thị Thảo", three_days_ago, marriage_form("Bùi Thị Thảo")
     ):
         d = ds.dossier_approve(dossier=d, user=leader, at=ago(90))
+        sign_demo_result(d, leader, at=ago(60))
         ds.dossier_return_result(
             dossier=d, user=receiver, recipient_name="Bùi Thị Thảo", at=ago(30)
         )

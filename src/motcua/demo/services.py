@@ -340,7 +340,9 @@ def step_dossiers(ctx: DemoContext) -> str:
 
 def step_signing(ctx: DemoContext) -> str:
     """Demo signing keys (a demo CA, the leader's key, the agency seal) under
-    `MOTCUA["DEMO_SIGNING_DIR"]`, kept when they exist; never in production (no directory)."""
+    `MOTCUA["DEMO_SIGNING_DIR"]`, kept when they exist; never in production (no directory).
+    Runs before the dossiers, so the returned demo dossier's result is signed between its
+    approval and its return (`demo.dossiers.sign_demo_result`), as a leader would."""
     from django.conf import settings
 
     from motcua.signing.testca import write_demo_keys
@@ -349,33 +351,7 @@ def step_signing(ctx: DemoContext) -> str:
     if not folder:
         return "không tạo khóa ký số demo (MOTCUA_DEMO_SIGNING_DIR trống)"
     keys = write_demo_keys(folder)
-    message = f"khóa ký số demo {'mới tạo' if keys.created else 'đã có'} tại {keys.folder}"
-    return f"{message}; {_signed_demo_result(ctx)}"
-
-
-def _signed_demo_result(ctx: DemoContext) -> str:
-    """The sample result templates, and the returned demo dossier's result generated from its
-    approval and signed by the demo leader with the agency seal (idempotent)."""
-    from motcua.documents.generation import generate_for_event
-    from motcua.documents.models import RESULT_KIND, DocumentFormat, GeneratedDocument
-    from motcua.documents.services import result_templates_load_samples
-    from motcua.dossiers.models import Dossier
-    from motcua.signing.documents import generated_document_sign
-
-    result_templates_load_samples()
-    dossier = Dossier.objects.filter(unit__code=TAI_SON_2025_CODE, data__demo="returned").first()
-    leader = User.objects.filter(username="taison.lanhdao").first()
-    approval = dossier.events.filter(action="approve").first() if dossier else None
-    if dossier is None or approval is None or leader is None:
-        return "không có hồ sơ mẫu đã trả kết quả để ký"
-    generate_for_event(approval.pk)
-    result = GeneratedDocument.objects.filter(
-        dossier=dossier, kind=RESULT_KIND, format=DocumentFormat.PDF, signed_from__isnull=True
-    ).first()
-    if result is None:
-        return "chưa tạo được văn bản kết quả mẫu"
-    signed = generated_document_sign(user=leader, document=result)
-    return f"kết quả ký số của hồ sơ {dossier.code}: SHA-256 {signed.sha256[:16]}…"
+    return f"khóa ký số demo {'mới tạo' if keys.created else 'đã có'} tại {keys.folder}"
 
 
 DEMO_STEPS: list[tuple[str, DemoStep]] = [
@@ -384,8 +360,8 @@ DEMO_STEPS: list[tuple[str, DemoStep]] = [
     ("staffing", step_staffing),
     ("calendar", step_calendar),
     ("catalogue", step_catalogue),
-    ("dossiers", step_dossiers),
     ("signing", step_signing),
+    ("dossiers", step_dossiers),
 ]
 
 

@@ -890,11 +890,18 @@ def _na(spec: IndicatorSpec, reason: str) -> IndicatorResult:
 
 
 def _rate(
-    spec: IndicatorSpec, numerator: int, denominator: int, reason: str = ""
+    spec: IndicatorSpec,
+    numerator: int,
+    denominator: int,
+    reason: str = "",
+    *,
+    empty: str | None = None,
 ) -> IndicatorResult:
+    """A share as an indicator; with no denominator N/A saying what was missing (`empty`,
+    by default dossiers or procedures)."""
     value = ratio(numerator, denominator)
     if value is None:
-        return _na(spec, _("không có hồ sơ, TTHC để tính (mẫu số bằng 0)"))
+        return _na(spec, empty or _("không có hồ sơ, TTHC để tính (mẫu số bằng 0)"))
     return IndicatorResult(
         code=spec.code,
         name=spec.name,
@@ -1177,11 +1184,16 @@ def feedback_766(spec: IndicatorSpec, unit_ids: Sequence[int], period: Period) -
     from motcua.feedback.selectors import feedback_summary
 
     summary = feedback_summary(unit_ids, period.date_from, period.date_to)
+    none_received = _("không có phản ánh, kiến nghị tiếp nhận trong kỳ (mẫu số bằng 0)")
     if spec.code == "5.1":
-        return _rate(spec, summary.regulation_or_behaviour, summary.received)
+        return _rate(spec, summary.regulation_or_behaviour, summary.received, empty=none_received)
     if spec.code == "5.2":
         return _rate(
-            spec, summary.finished_on_time, summary.finished, _("PAKN đã xử lý xong trong kỳ")
+            spec,
+            summary.finished_on_time,
+            summary.finished,
+            _("PAKN đã xử lý xong trong kỳ"),
+            empty=_("không có phản ánh, kiến nghị xử lý xong trong kỳ (mẫu số bằng 0)"),
         )
     late = summary.finished - summary.finished_on_time
     return _rate(
@@ -1189,6 +1201,7 @@ def feedback_766(spec: IndicatorSpec, unit_ids: Sequence[int], period: Period) -
         summary.received - late,
         summary.received,
         _("chưa ghi nhận PAKN không hài lòng hoặc lặp lại (tính bằng 0)"),
+        empty=none_received,
     )
 
 

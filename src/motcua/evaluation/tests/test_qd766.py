@@ -295,7 +295,16 @@ def test_52_53_from_feedback(commune: Unit) -> None:
     assert "5.1" not in result
     assert result["5.3"].denominator == 2
     assert result["5.2"].status == Status.NA  # none finished yet: denominator 0
+    assert "phản ánh, kiến nghị xử lý xong" in result["5.2"].reason  # not "hồ sơ, TTHC"
     assert result["5.3"].value == Decimal("100.00")  # nothing late among those received
+
+
+@pytest.mark.django_db
+def test_53_without_feedback_says_no_feedback(commune: Unit) -> None:
+    """With no PAKN in the period 5.3 is N/A and its reason speaks of PAKN, not dossiers."""
+    result = indicators(commune)["5.3"]
+    assert (result.value, result.status) == (None, Status.NA)
+    assert result.reason.startswith("không có phản ánh, kiến nghị tiếp nhận trong kỳ")
 
 
 # --- 2.2 average time -----------------------------------------------------------------------
