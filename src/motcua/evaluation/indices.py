@@ -1248,7 +1248,12 @@ def parse_day(text: str) -> dt.date:
 def stats_settings_note() -> str:
     """The classification settings in force (shown under the tables)."""
     motcua = settings.MOTCUA
+    against = motcua.get("LATENESS_AGAINST", "original")
+    labels = {
+        "original": _("ngày hẹn trả ban đầu"),
+        "extended": _("ngày hẹn trả đã gia hạn theo thư xin lỗi"),
+    }
     return _("So sánh theo ngày với thời hạn tính bằng ngày: %(d)s; hạn so sánh: %(a)s.") % {
         "d": _("có") if motcua.get("CLASSIFY_DAY_LIMITS_BY_DATE", True) else _("không"),
-        "a": motcua.get("LATENESS_AGAINST", "original"),
+        "a": labels.get(against, against),
     }

@@ -35,8 +35,13 @@ def unit_page(request: HttpRequest, unit_code: str) -> HttpResponse:
     if unit is None:
         raise Http404(_("Không tìm thấy đơn vị."))
     start, end = year_to_date()
+    typed = any(name in request.GET for name in PeriodForm.base_fields)
+    # Without a period in the address (first visit, or a link with other parameters): the
+    # year to date, as the statistics page.
     form = PeriodForm(
-        request.GET or {"tu_ngay": start.strftime("%d/%m/%Y"), "den_ngay": end.strftime("%d/%m/%Y")}
+        request.GET
+        if typed
+        else {"tu_ngay": start.strftime("%d/%m/%Y"), "den_ngay": end.strftime("%d/%m/%Y")}
     )
     context: dict[str, object] = {"unit": unit, "form": form}
     if form.is_valid():

@@ -99,10 +99,13 @@ def test_invalid_period_shows_the_form_error(client: Client, commune: Unit) -> N
     assert "Ngày kết thúc phải không trước ngày bắt đầu." in response.content.decode()
 
 
-def test_default_period_renders(client: Client, commune: Unit) -> None:
-    response = client.get(f"/danh-gia/{commune.code}/")
+@pytest.mark.parametrize("query", ["", "?date_from=2023-01-01", "?utm_source=zalo"])
+def test_default_period_renders(client: Client, commune: Unit, query: str) -> None:
+    """No period in the address (other parameters ignored): the year to date, no error."""
+    response = client.get(f"/danh-gia/{commune.code}/{query}")
     assert response.status_code == 200
     assert response.context["tt01"].dossier_count == 0
+    assert "Trường này là bắt buộc" not in response.content.decode()
 
 
 def test_admin_change_of_threshold_changes_the_score(commune: Unit) -> None:
@@ -165,3 +168,19 @@ def test_index_lists_units_in_force_first_and_dates_the_merged_ones(officer: Any
     html = client.get("/danh-gia/").content.decode()
     assert html.index("Xã A Mới") < html.index("Xã Cũ")
     assert "hoạt động đến 30/06/2025" in html
+
+
+@pytest.mark.parametrize(
+    ("against", "shown"),
+    [
+        ("original", "hạn so sánh: ngày hẹn trả ban đầu."),  # DOMAIN §2.5 (b), the default
+        ("extended", "hạn so sánh: ngày hẹn trả đã gia hạn theo thư xin lỗi."),
+    ],
+)
+def test_settings_note_names_the_appointment_in_words(settings: Any, against: str, shown: str):
+    """Leaders read which appointment lateness is judged against, not the setting's code."""
+    from motcua.evaluation.indices import stats_settings_note
+
+    settings.MOTCUA = {**settings.MOTCUA, "LATENESS_AGAINST": against}
+    note = stats_settings_note()
+    assert note.endswith(shown) and against not in note
