@@ -1248,7 +1248,7 @@ def parse_day(text: str) -> dt.date:
 def stats_settings_note() -> str:
     """The classification settings in force (shown under the tables)."""
     motcua = settings.MOTCUA
-    against = motcua.get("LATENESS_AGAINST", "original")
+    against = str(motcua.get("LATENESS_AGAINST", "original"))
     labels = {
         "original": _("ngày hẹn trả ban đầu"),
         "extended": _("ngày hẹn trả đã gia hạn theo thư xin lỗi"),
