@@ -65,3 +65,57 @@ def test_receive_at_counter_nd61_art17_and_print_mau01(demo: None, page: Any, co
     assert code in printable.locator("body").inner_text()
     shot(printable, "print-mau01")
     assert console.problems() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counter_types_the_to_khai_while_receiving(demo: None, page: Any, console: Console):
+    """The chosen procedure's e-form comes with its checklist (htmx, out of band), collapsed;
+    Alt+K opens it on its first field; a bad value comes back beside its field with all that
+    was typed; put right, the dossier keeps the data and its history says so."""
+    login(page, *RECEIVER)
+    page.goto("/tiep-nhan/moi/")
+    assert page.locator("#intake-eform details").count() == 0  # no procedure chosen yet
+
+    def choose(words: str, name: str) -> None:
+        page.fill("#procedure-search", words)
+        choice = page.locator("#procedure-results label.choice", has_text=name)
+        choice.first.wait_for()
+        with page.expect_response(lambda r: "/tiep-nhan/thanh-phan/" in r.url):
+            choice.first.locator("input[type=radio]").check()
+
+    choose("chung thuc ban sao", "Chứng thực bản sao")  # no e-form: no section
+    page.locator("#components input[name=components]").first.wait_for()
+    assert page.locator("#intake-eform details").count() == 0
+    choose("xac nhan tinh trang", PROCEDURE)
+    eform = page.locator("#intake-eform details")
+    eform.wait_for()
+    assert eform.evaluate("d => d.open") is False  # collapsed: the usual flow is unchanged
+    boxes = page.locator("#components input[type=checkbox][name=components]")
+    for i in range(boxes.count()):
+        boxes.nth(i).check()
+    page.fill("[name=applicant_name]", "Nguyễn Thị Thu Hà")
+
+    page.focus("[name=applicant_name]")
+    page.keyboard.press("Alt+K")
+    assert eform.evaluate("d => d.open") is True
+    assert page.evaluate("document.activeElement.name") == "f_ho_ten"
+    page.keyboard.type("Nguyễn Thị Thu Hà")
+    page.keyboard.press("Tab")
+    page.keyboard.type("31/02/1994")  # no such day
+    with page.expect_navigation():
+        page.keyboard.press("Alt+1")
+    bad = page.locator("#intake-eform .f.bad")
+    assert bad.count() == 1 and "Ngày, tháng, năm sinh" in bad.inner_text()
+    assert page.input_value("[name=applicant_name]") == "Nguyễn Thị Thu Hà"
+    assert page.input_value("[name=f_ho_ten]") == "Nguyễn Thị Thu Hà"
+    assert page.locator("#components input[name=components]:checked").count() == boxes.count()
+    shot(page, "intake-eform-error")
+
+    page.fill("[name=f_ngay_sinh]", "12/05/1994")
+    with page.expect_navigation():
+        page.keyboard.press("Alt+1")
+    assert re.search(r"/ho-so/\d+/", page.url), page.locator(".error").all_inner_texts()
+    assert "12/05/1994" in page.locator("#to-khai").inner_text()
+    assert "Tờ khai nhập khi tiếp nhận: 2 thông tin." in page.locator(".timeline").inner_text()
+    refused = "status of 400 (Bad Request) [http"  # the refused intake's page itself: expected
+    assert [p for p in console.problems() if refused not in p] == []

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.models import User
-from motcua.catalogue.models import Procedure
+from motcua.catalogue.models import Procedure, ProcedureVersion
 from motcua.core.errors import DomainError
 from motcua.core.validators import plausible_date
 from motcua.dossiers.constants import Channel
@@ -21,6 +21,7 @@ from motcua.dossiers.transitions import Action
 from motcua.organisation.constants import Role
 from motcua.organisation.models import Unit
 from motcua.organisation.selectors import units_valid_on
+from motcua.portal import eform
 
 REQUIRED = _("Vui lòng nhập thông tin này.")
 
@@ -34,7 +35,11 @@ def _required(field: F) -> F:
 
 
 class IntakeForm(forms.Form):
-    """Counter intake (tiếp nhận trực tiếp, bưu chính) — NĐ61 art. 16(1)–(2), 17(1)."""
+    """Counter intake (tiếp nhận trực tiếp, bưu chính) — NĐ61 art. 16(1)–(2), 17(1).
+
+    The chosen procedure's e-form (tờ khai) is not made of Django fields: its inputs (`f_…`,
+    `portal.eform`) are read as typed into `cleaned_data["form_values"]` and checked by the
+    service (`dossiers.services.form_data_clean`), against the version it receives under."""
 
     DECISIONS = (
         ("receive", _("Tiếp nhận")),
@@ -101,10 +106,12 @@ class IntakeForm(forms.Form):
             field.initial = first.pk
         procedure = self.selected_procedure()
         choices: list[tuple[int, str]] = []
+        #: The chosen procedure's version in force today (None: none chosen, or none in force).
+        self.version: ProcedureVersion | None = None
         if procedure is not None:
-            version = procedure_version_today(procedure)
-            if version is not None:
-                choices = [(c.pk, c.name) for c in version.components.all()]
+            self.version = procedure_version_today(procedure)
+            if self.version is not None:
+                choices = [(c.pk, c.name) for c in self.version.components.all()]
         components = self.fields["components"]
         assert isinstance(components, forms.TypedMultipleChoiceField)
         components.choices = choices
@@ -117,6 +124,13 @@ class IntakeForm(forms.Form):
             return Procedure.objects.select_related("field").get(pk=int(raw))
         except (ValueError, TypeError, Procedure.DoesNotExist):
             return None
+
+    def eform_values(self) -> dict[str, str]:
+        """The e-form (tờ khai) as typed, field name → text; {} unbound or without an e-form."""
+        schema = self.version.eform_schema if self.version is not None else None
+        if not self.is_bound or not schema:
+            return {}
+        return eform.raw_values(schema, self.data)
 
     def clean_applicant_id_number(self) -> str:
         value: str = self.cleaned_data.get("applicant_id_number", "").strip()
@@ -134,6 +148,7 @@ class IntakeForm(forms.Form):
                 "note",
                 _("Vui lòng nêu rõ lý do (NĐ 61/2018 Điều 17 khoản 1: Mẫu 02, Mẫu 03)."),
             )
+        data["form_values"] = self.eform_values()
         return data
 
 

@@ -148,6 +148,10 @@ class EformPanel:
     def has_errors(self) -> bool:
         return any(f.error for f in self.fields or ())
 
+    @property
+    def has_values(self) -> bool:
+        return any(f.value for f in self.fields or ())
+
 
 def eform_panel(
     dossier: Any,
@@ -202,6 +206,33 @@ def eform_panel(
         fields=fields,
         missing=readiness[1] if readiness else None,
         template_name=readiness[0].name if readiness else "",
+    )
+
+
+def eform_intake(
+    version: Any,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> EformPanel | None:
+    """The e-form of `version` as the counter intake offers it (optional, collapsed until
+    used): empty at first — like the dossier page's form, the schema's defaults are not typed
+    in for the officer, so an untouched e-form sends nothing — then as typed, identity numbers
+    included (the officer's own input of this request, as the applicant's CCCD field), with
+    the messages. None when no version is chosen or it has no e-form."""
+    from motcua.portal import eform
+
+    schema = (version.eform_schema if version is not None else None) or {}
+    names = eform.field_order(schema)
+    if not names:
+        return None
+    values: dict[str, Any] = dict(typed) if typed is not None else dict.fromkeys(names, "")
+    return EformPanel(
+        title=str(schema.get("title") or _("Tờ khai")),
+        rows=[],
+        fields=eform.fields(schema, values, errors),
+        missing=None,
+        template_name="",
     )
 
 

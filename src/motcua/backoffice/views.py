@@ -105,7 +105,14 @@ def home(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-def _components_context(procedure: Procedure | None, ticked: list[int] | None) -> dict[str, Any]:
+def _components_context(
+    procedure: Procedure | None,
+    ticked: list[int] | None,
+    typed: dict[str, str] | None = None,
+    eform_errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """What the intake shows of the chosen procedure: its checklist and its e-form (tờ khai,
+    optional; `typed` and `eform_errors` when the page comes back after a POST)."""
     version = procedure_version_today(procedure) if procedure is not None else None
     components = list(version.components.all()) if version is not None else []
     if ticked is None:
@@ -113,7 +120,13 @@ def _components_context(procedure: Procedure | None, ticked: list[int] | None) -
         # the optional and conditional ones ("nếu có", "nếu nộp thay") only when handed in, so
         # the receipt (Mẫu 01) never lists a paper the citizen did not bring.
         ticked = [c.pk for c in components if c.required]
-    return {"procedure": procedure, "version": version, "components": components, "ticked": ticked}
+    return {
+        "procedure": procedure,
+        "version": version,
+        "components": components,
+        "ticked": ticked,
+        "eform": presenters.eform_intake(version, typed=typed, errors=eform_errors),
+    }
 
 
 def _no_receiving_unit(user: User) -> str:
@@ -141,6 +154,7 @@ def intake(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied(_no_receiving_unit(user))
     form = IntakeForm(request.POST or None, units=units, initial={"submit_key": uuid.uuid4().hex})
     error = None
+    eform_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         # The same form sent twice (double click, browser retry) receives ONE dossier: its
         # hidden key is claimed atomically in the cache (shared between processes, as the
@@ -155,9 +169,11 @@ def intake(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 dossier = _intake_submit(user, form.cleaned_data)
-            except DomainError as exc:
+            except DomainError as exc:  # FormDataInvalid: the e-form's messages beside its fields
                 cache.delete(once)
                 error = exc.message
+                if isinstance(exc, dossier_services.FormDataInvalid):
+                    eform_errors = exc.errors
             else:
                 cache.set(once, dossier.pk, 3600)
                 return _after_intake(request, dossier, form.cleaned_data["decision"])
@@ -165,11 +181,12 @@ def intake(request: HttpRequest) -> HttpResponse:
     ticked = None
     if form.is_bound:
         ticked = [int(v) for v in request.POST.getlist("components") if v.isdigit()]
+    typed = form.eform_values() if form.is_bound else None
     context = {
         "form": form,
         "error": error,
         "results": [selected] if selected else [],
-        **_components_context(selected, ticked),
+        **_components_context(selected, ticked, typed, eform_errors),
     }
     return render(request, "backoffice/intake.html", context, status=400 if form.is_bound else 200)
 
@@ -191,6 +208,7 @@ def _intake_submit(user: User, data: dict[str, Any]) -> Dossier:
         "channel": data["channel"],
         "copies": data["copies"],
         "provided_component_ids": data["components"],
+        "form_values": data.get("form_values") or None,  # the tờ khai, when typed
     }
     if decision == "receive":  # one pass: no draft row to lock and re-read
         return dossier_services.dossier_receive_at_counter(**common, note=data["note"])
@@ -240,7 +258,8 @@ def procedure_search(request: HttpRequest) -> HttpResponse:
 def procedure_components(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("procedure", "")
     procedure = Procedure.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-    return render(request, "backoffice/_components.html", _components_context(procedure, None))
+    # The checklist, and the procedure's e-form swapped out of band into its own section.
+    return render(request, "backoffice/_procedure_parts.html", _components_context(procedure, None))
 
 
 # ---------------------------------------------------------------------------------------------

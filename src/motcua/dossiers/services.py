@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import partial
-from typing import TYPE_CHECKING, Any, Required, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, NamedTuple, Required, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -505,6 +505,64 @@ def _create_components(
 
 
 # --------------------------------------------------------------------------------------------
+# E-form data (tờ khai) typed by an officer
+# --------------------------------------------------------------------------------------------
+
+
+class FormDataInvalid(DomainError):
+    """Values of the e-form that break its schema: `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
+        self.errors = errors
+        super().__init__(
+            message or _("Tờ khai chưa lưu: %(n)s thông tin chưa hợp lệ.") % {"n": len(errors)},
+            code="form_data_invalid",
+        )
+
+
+def form_data_clean(schema: Mapping[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
+    """The e-form data (tờ khai) of `values` as an officer typed them (field name → text, as the
+    portal's e-form), checked against `schema` (`ProcedureVersion.eform_schema`): each non-empty
+    value must fit it (type, format, pattern, enum), one Vietnamese message per field; an empty
+    value is left out, a required field too (the work goes on without it, and the result
+    document lists what it lacks). Returns the typed data (integers, booleans, ISO dates) of
+    the schema's fields, names outside it ignored; raises `FormDataInvalid` if a value is wrong.
+    Pure: no query. The one check of `dossier_form_data_update` and of the counter intake."""
+    from motcua.portal import eform
+
+    typed = {name: (values.get(name) or "").strip() for name in eform.field_order(schema)}
+    clean, errors = eform.validate(schema, typed)
+    errors = {name: message for name, message in errors.items() if typed[name]}
+    if errors:
+        raise FormDataInvalid(errors)
+    return clean
+
+
+def _typed_at_intake(
+    version: ProcedureVersion, form_values: Mapping[str, str] | None
+) -> dict[str, Any]:
+    """The e-form data an officer typed while receiving (`CounterIntake.form_values`), checked
+    by `form_data_clean`; {} at no cost when none of the e-form's fields was typed (the usual
+    counter case: not even an unticked box is recorded then)."""
+    if not form_values:
+        return {}
+    schema = version.eform_schema or {}
+    if not any((form_values.get(name) or "").strip() for name in schema.get("properties") or ()):
+        return {}
+    try:
+        return form_data_clean(schema, form_values)
+    except FormDataInvalid as exc:
+        raise FormDataInvalid(
+            exc.errors,
+            _(
+                "Hồ sơ chưa được ghi nhận: tờ khai có %(n)s thông tin chưa hợp lệ; hãy sửa "
+                "hoặc để trống các thông tin đó rồi gửi lại."
+            )
+            % {"n": len(exc.errors)},
+        ) from None
+
+
+# --------------------------------------------------------------------------------------------
 # Intake (tiếp nhận) — NĐ61 arts. 16–17
 # --------------------------------------------------------------------------------------------
 
@@ -526,8 +584,24 @@ class CounterIntake(TypedDict, total=False):
     applicant_email: str
     applicant_address: str
     copies: int
-    data: dict[str, Any] | None
+    data: dict[str, Any] | None  # taken as it is (the demo, tests); `form_values` is checked
+    #: The e-form (tờ khai) as the officer typed it at the counter (field name → text): checked
+    #: by `form_data_clean` against the version in force (`FormDataInvalid` before anything is
+    #: written), stored in `Dossier.data`, the names recorded in the `submit` event.
+    form_values: Mapping[str, str] | None
     needs_verification: bool
+
+
+class _CounterCheck(NamedTuple):
+    """What `_counter_dossier` prepares for the intake services to write."""
+
+    dossier: Dossier  # unsaved, state draft
+    submit: Transition
+    catalogue: list[Any]  # the version's components
+    provided: set[int]
+    missing: list[str]  # names of the required components not provided
+    calendar: WorkCalendar
+    form_fields: list[str]  # the e-form fields typed at intake (names, sorted)
 
 
 def _counter_dossier(
@@ -547,12 +621,13 @@ def _counter_dossier(
     applicant_address: str = "",
     copies: int = 1,
     data: dict[str, Any] | None = None,
+    form_values: Mapping[str, str] | None = None,
     needs_verification: bool = False,
-) -> tuple[Dossier, Transition, list[Any], set[int], list[str], WorkCalendar]:
+) -> _CounterCheck:
     """The checks of a counter or postal intake and the unsaved dossier (state draft), with
     its `submit` transition, the catalogue's components, the provided ids, the names of the
-    required ones missing and the unit's calendar (its freshness read with the version in
-    force, one query). Reads only (inside the caller's transaction)."""
+    required ones missing, the unit's calendar (its freshness read with the version in force,
+    one query) and the e-form fields typed. Reads only (inside the caller's transaction)."""
     from motcua.organisation.selectors import require_role
 
     channel = Channel(channel)
@@ -564,6 +639,9 @@ def _counter_dossier(
     if applicant_id_number:
         id_number = validate_id_number(applicant_id_number, birth_year=birth_year, sex=sex)
     version, calendar = _version_and_calendar(procedure, local_date(at), unit)
+    typed = _typed_at_intake(version, form_values)
+    if typed:
+        data = {**(data or {}), **typed}
     dossier = _new_dossier(
         unit=unit,
         version=version,
@@ -581,15 +659,20 @@ def _counter_dossier(
     )
     transition = check_transition(dossier, Action.SUBMIT, user)
     catalogue, provided, missing = _catalogue_components(version, provided_component_ids)
-    return dossier, transition, catalogue, provided, missing, calendar
+    return _CounterCheck(dossier, transition, catalogue, provided, missing, calendar, sorted(typed))
 
 
-def _submit_payload(dossier: Dossier, missing: list[str]) -> dict[str, Any]:
-    return {
-        "channel": Channel(dossier.channel).value,
-        "version": dossier.procedure_version_id,
-        "missing": missing,
+def _submit_payload(check: _CounterCheck) -> dict[str, Any]:
+    """The counter `submit` event's payload; `form_fields`: the e-form fields typed at intake
+    (their names, never the values; only when there are some)."""
+    payload: dict[str, Any] = {
+        "channel": Channel(check.dossier.channel).value,
+        "version": check.dossier.procedure_version_id,
+        "missing": check.missing,
     }
+    if check.form_fields:
+        payload["form_fields"] = check.form_fields
+    return payload
 
 
 def dossier_create_at_counter(
@@ -600,20 +683,23 @@ def dossier_create_at_counter(
     The dossier is created in state `submitted` under the procedure version in force today,
     with its components ticked against the catalogue; the officer then receives it (Mẫu 01),
     asks for a supplement (Mẫu 02) or refuses it (Mẫu 03). A complete dossier received on
-    the spot: `dossier_receive_at_counter` (the same records, written in one pass).
+    the spot: `dossier_receive_at_counter` (the same records, written in one pass). E-form
+    values typed at the counter (`form_values`) that break the schema raise `FormDataInvalid`
+    before anything is written.
     """
     at = _now(at)
     with transaction.atomic():
-        dossier, transition, catalogue, provided, missing, _ = _counter_dossier(at=at, **intake)
+        check = _counter_dossier(at=at, **intake)
+        dossier = check.dossier
         _apply(  # inserts the dossier directly in its submitted state, with its first event
             dossier,
-            transition,
+            check.submit,
             user=intake["user"],
             at=at,
             note=note,
-            payload=_submit_payload(dossier, missing),
+            payload=_submit_payload(check),
         )
-        _insert_components(dossier, catalogue, provided)
+        _insert_components(dossier, check.catalogue, check.provided)
     return dossier
 
 
@@ -629,21 +715,26 @@ def dossier_receive_at_counter(
     INSERT each, no re-read and no lock of the new row, one broker message after the commit.
     A required component missing refuses the receipt before anything is written (the same
     message as `dossier_receive`); the officer then asks for a supplement (Mẫu 02) instead.
+    So does e-form data typed at the counter that breaks the schema (`FormDataInvalid`); none
+    typed costs nothing.
     """
     at = _now(at)
     with transaction.atomic():
-        d, submit, catalogue, provided, missing, calendar = _counter_dossier(at=at, **intake)
-        _refuse_missing(missing)
+        check = _counter_dossier(at=at, **intake)
+        d = check.dossier
+        _refuse_missing(check.missing)
         user = intake["user"]
-        events = [_step_event(d, submit, user, at, payload=_submit_payload(d, missing))]
+        events = [_step_event(d, check.submit, user, at, payload=_submit_payload(check))]
         receive = check_transition(d, Action.RECEIVE, user)
-        payload = _take_receipt(d, at=at, step=_first_step(d.procedure_version), calendar=calendar)
+        payload = _take_receipt(
+            d, at=at, step=_first_step(d.procedure_version), calendar=check.calendar
+        )
         events.append(_step_event(d, receive, user, at, note=note, payload=payload))
         insert_rows([d])
         for event in events:
             event.dossier = d
         seal_chain(events)  # tamper-evident chain (dossiers.hashchain), from its start
-        _insert_components(d, catalogue, provided)
+        _insert_components(d, check.catalogue, check.provided)
         insert_rows(events)
         tasks.schedule(*(e.pk for e in events))
     return d
@@ -1552,12 +1643,8 @@ def dossier_form_data_update(
         d = _lock(dossier, expected_version)
         check_form_data_editable(d, user)
         schema = d.procedure_version.eform_schema or {}
+        clean = form_data_clean(schema, values)
         names = eform.field_order(schema)
-        typed = {name: (values.get(name) or "").strip() for name in names}
-        clean, errors = eform.validate(schema, typed)
-        errors = {name: message for name, message in errors.items() if typed[name]}
-        if errors:
-            raise FormDataInvalid(errors)
         old = dict(d.data or {})
         new = {k: v for k, v in old.items() if k not in names}
         new.update(clean)
@@ -1575,17 +1662,6 @@ def dossier_form_data_update(
             visible_to_applicant=False,
         )
     return d
-
-
-class FormDataInvalid(DomainError):
-    """Values of the e-form that break its schema: `errors` maps each field to its message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__(
-            _("Tờ khai chưa lưu: %(n)s thông tin chưa hợp lệ.") % {"n": len(errors)},
-            code="form_data_invalid",
-        )
 
 
 __all__ = [
@@ -1619,6 +1695,7 @@ __all__ = [
     "dossier_transfer_return",
     "dossier_transfer_send",
     "dossier_withdraw",
+    "form_data_clean",
     "form_number",
     "validate_id_number",
 ]

@@ -2,6 +2,7 @@
  *   /        focus the procedure search (or the first search field of the page)
  *   Alt+N    new counter intake
  *   Alt+1/2/3  submit: receive (Mẫu 01) / request supplement (Mẫu 02) / refuse (Mẫu 03)
+ *   Alt+K    open the intake's e-form (tờ khai) and focus its first field
  *   Alt+P    open the form to print (dossier page) or print the current page (print pages)
  */
 (function () {
@@ -44,6 +45,16 @@
       if (url) {
         event.preventDefault();
         window.location.assign(url);
+      }
+      return;
+    }
+    if (event.code === "KeyK" || key === "k") {
+      var eform = document.querySelector("#intake-eform details");
+      if (eform) {
+        event.preventDefault();
+        eform.open = true;
+        var first = eform.querySelector("input, select, textarea");
+        if (first) first.focus();
       }
       return;
     }
