@@ -125,6 +125,8 @@ EXPECTED: dict[str, Rule] = {
     "api-v1:dossiers": Rule(STAFF, note="each sees the dossiers of their own units"),
     "api-v1:dossier": Rule(A_READ),
     "api-v1:dossier_action": Rule(NOBODY, note="an empty body is never accepted"),
+    "api-v1:dossier_form_data": Rule(A_READ, post=NOBODY, note="PATCH to update"),
+    "api-v1:dossier_form_data_update": Rule(A_READ, post=NOBODY, note="same URL as the GET"),
     "api-v1:stats": Rule(STAFF, note="each sees the figures of their own units"),
     "api-v1:events": Rule(STAFF, note="each sees the events of their own units"),
 }
@@ -158,6 +160,7 @@ MUST_SUCCEED = [
     ("backoffice:print_form", "get", A_READ),
     ("backoffice:ledger", "get", A_READ),
     ("backoffice:dossier_reveal_id", "post", A_READ),
+    ("api-v1:dossier_form_data", "get", A_READ),
     ("backoffice:home", "get", STAFF),
     ("reform:plans", "get", A_STAFF),
     ("evaluation:unit", "get", A_READ),
@@ -310,6 +313,8 @@ def build_world() -> World:
         "portal:upload": {"pk": 987654},
         "api-v1:dossier": {"code": dossier.code},
         "api-v1:dossier_action": {"code": dossier.code},
+        "api-v1:dossier_form_data": {"code": dossier.code},
+        "api-v1:dossier_form_data_update": {"code": dossier.code},
         "__common__": common,
         **EXTRA_VALUES,
     }

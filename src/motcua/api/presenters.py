@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from motcua.catalogue.models import Procedure, ProcessStep
+from motcua.core.privacy import mask_id_number
 from motcua.dossiers.constants import EventKind, State
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.transitions import TRANSITIONS, Action
@@ -167,4 +171,84 @@ def dossier_detail(d: Dossier, events: list[DossierEvent], actions: list[str]) -
         "supplement_count": d.supplement_count,
         "available_actions": actions,
         "events": [event(e, d.code or "") for e in events],
+    }
+
+
+# --- E-form data (tờ khai) --------------------------------------------------------------------
+
+FORM_TYPES = ("string", "integer", "boolean")
+
+
+def _int_or_none(value: Any) -> int | None:
+    # The catalogue's schemas are edited by hand: only whole numbers reach the answer.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def form_field(name: str, spec: Mapping[str, Any], *, required: bool) -> dict[str, Any]:
+    """One field of a version's e-form schema (the subset `portal.eform` supports)."""
+    from motcua.backoffice.presenters import eform_sensitive
+
+    kind = spec.get("type", "string")
+    enum = spec.get("enum")
+    fmt, pattern = spec.get("format"), spec.get("pattern")
+    return {
+        "name": name,
+        "label": str(spec.get("title") or name),
+        "type": kind if kind in FORM_TYPES else "string",  # anything else is read as text
+        "required": required,
+        "enum": [str(e) for e in enum] if isinstance(enum, list) and enum else None,
+        "format": fmt if isinstance(fmt, str) and fmt else None,
+        "pattern": pattern if isinstance(pattern, str) and pattern else None,
+        "min_length": _int_or_none(spec.get("minLength")),
+        "max_length": _int_or_none(spec.get("maxLength")),
+        "minimum": _int_or_none(spec.get("minimum")),
+        "maximum": _int_or_none(spec.get("maximum")),
+        "description": str(spec.get("description") or ""),
+        "sensitive": eform_sensitive(name, dict(spec)),
+    }
+
+
+def form_value_out(value: Any, *, sensitive: bool) -> str | int | bool | None:
+    """A stored e-form value as the API shows it: booleans, integers and text as they are
+    (dates ISO), an identity number masked (DOMAIN §10.1, as on the dossier page)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if sensitive:
+        return mask_id_number(str(value))
+    if isinstance(value, int):
+        return value
+    return str(value)
+
+
+def form_data(
+    d: Dossier,
+    fields: list[dict[str, Any]],
+    *,
+    refusal: str | None,
+    readiness: tuple[Any, list[str]] | None,
+) -> dict[str, Any]:
+    """The dossier's e-form data: the version's fields in order, the values on record (of
+    those fields), whether the caller may update them, what the result template lacks."""
+    schema = d.procedure_version.eform_schema or {}
+    data = d.data or {}
+    values: dict[str, Any] = {}
+    for f in fields:
+        shown = form_value_out(data.get(f["name"]), sensitive=f["sensitive"])
+        if shown is not None:
+            values[f["name"]] = shown
+    return {
+        "code": d.code or "",
+        "version": d.version,
+        "title": str(schema.get("title") or _("Tờ khai")),
+        "fields": fields,
+        "values": values,
+        "editable": refusal is None,
+        "not_editable_reason": refusal,
+        "result": (
+            None
+            if readiness is None
+            else {"template": readiness[0].name, "missing": list(readiness[1])}
+        ),
     }

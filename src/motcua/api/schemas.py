@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
@@ -220,3 +220,69 @@ class EventPageOut(Schema):
     items: list[EventOut]
     next_cursor: str = Field(description="Gửi lại làm `since` ở lần đọc sau")
     has_more: bool
+
+
+# --- E-form data of a dossier (tờ khai) -----------------------------------------------------
+
+
+class FormFieldOut(Schema):
+    name: str
+    label: str
+    type: str = Field(description="string, integer hoặc boolean")
+    required: bool = Field(
+        description="Bắt buộc để lập văn bản kết quả; được để trống trong khi xử lý"
+    )
+    enum: list[str] | None = Field(description="Các giá trị được chọn (nếu có)")
+    format: str | None = Field(description="date: ngày, gửi yyyy-mm-dd hoặc dd/mm/yyyy")
+    pattern: str | None
+    min_length: int | None
+    max_length: int | None
+    minimum: int | None
+    maximum: int | None
+    description: str
+    sensitive: bool = Field(
+        description=(
+            "Số định danh: giá trị trả về đã che một phần; gửi lại đúng giá trị đã che (hoặc "
+            "bỏ trường này) để giữ nguyên"
+        )
+    )
+
+
+class FormResultOut(Schema):
+    template: str = Field(description="Tên mẫu văn bản kết quả của thủ tục")
+    missing: list[str] = Field(description="Những thông tin mẫu kết quả còn thiếu (tên hiển thị)")
+
+
+class FormDataOut(Schema):
+    code: str
+    version: int = Field(description="Gửi lại trong `expected_version` khi cập nhật")
+    title: str
+    fields: list[FormFieldOut] = Field(description="Các trường của tờ khai, theo thứ tự")
+    values: dict[str, str | int | bool] = Field(
+        description="Giá trị hiện có (ngày dạng yyyy-mm-dd); trường chưa có giá trị không có mặt"
+    )
+    editable: bool = Field(description="Người gọi (và khóa API) cập nhật được tờ khai lúc này")
+    not_editable_reason: str | None
+    result: FormResultOut | None = Field(
+        description="Mẫu văn bản kết quả và những gì còn thiếu; null: thủ tục chưa có mẫu"
+    )
+
+
+#: A value of the e-form as a client sends it: text, an integer (within what JSON clients read
+#: exactly), a boolean, or null to clear the field.
+FormValue = (
+    Annotated[str, StringConstraints(max_length=2000), AfterValidator(_no_nul)]
+    | Annotated[int, Field(ge=-(2**53), le=2**53)]
+    | bool
+    | None
+)
+
+
+class FormDataIn(Schema):
+    expected_version: int = Field(ge=0, description="`version` của hồ sơ khi đọc")
+    values: dict[Annotated[str, StringConstraints(max_length=100)], FormValue] = Field(
+        description=(
+            "Chỉ các trường cần đổi (trường không gửi giữ nguyên); null hoặc chuỗi rỗng: xóa "
+            "giá trị"
+        )
+    )

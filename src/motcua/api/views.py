@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Annotated, Any
 
@@ -39,6 +40,8 @@ from motcua.api.schemas import (
     ApiAction,
     DossierOut,
     EventPageOut,
+    FormDataIn,
+    FormDataOut,
     LookupIn,
     LookupOut,
     Problem,
@@ -49,14 +52,16 @@ from motcua.api.schemas import (
 )
 from motcua.core.errors import ConcurrentChange, DomainError, PermissionDenied, ValidationReport
 from motcua.core.models import AccessLogAction
+from motcua.core.privacy import mask_id_number
 from motcua.core.services import access_log_record
 from motcua.core.text import try_again_in
+from motcua.documents.services import result_missing
 from motcua.dossiers import selectors as dossier_selectors
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.models import Dossier
 from motcua.organisation.models import Unit
+from motcua.portal import eform, throttle
 from motcua.portal import selectors as portal_selectors
-from motcua.portal import throttle
 from motcua.portal.constants import LOOKUP_MAX_TRIES, LOOKUP_WINDOW_SECONDS
 from motcua.reports.constants import Policy, Source
 from motcua.reports.exports import result_to_json
@@ -459,6 +464,157 @@ def dossier_action(
     fresh = dossier_selectors.dossier_get_for_user(who.user, d.pk)
     _log_access(request, who, AccessLogAction.VIEW_DOSSIER, dossier=fresh)
     return _detail(fresh, who.user)
+
+
+# --- The dossier's e-form data (tờ khai) ------------------------------------------------------
+
+
+def _form_fields(d: Dossier) -> list[dict[str, Any]]:
+    schema = d.procedure_version.eform_schema or {}
+    props = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    return [
+        presenters.form_field(name, props[name], required=name in required)
+        for name in eform.field_order(schema)
+    ]
+
+
+def _form_refusal(who: Principal, d: Dossier) -> str | None:
+    """Why the caller may not update the e-form data now (None: it may): the token's scope,
+    then `check_form_data_editable` (role in the unit, state, result already issued)."""
+    if Scope.DOSSIERS_WRITE not in who.scopes:
+        return _("Khóa API không có phạm vi “%(scope)s”.") % {"scope": Scope.DOSSIERS_WRITE.value}
+    try:
+        dossier_selectors.check_form_data_editable(d, who.user)
+    except DomainError as exc:
+        return exc.message
+    return None
+
+
+def _form_data(request: HttpRequest, who: Principal, d: Dossier) -> dict[str, Any]:
+    answer = presenters.form_data(
+        d, _form_fields(d), refusal=_form_refusal(who, d), readiness=result_missing(d)
+    )
+    _log_access(request, who, AccessLogAction.VIEW_DOSSIER, dossier=d)
+    return answer
+
+
+def _as_text(value: Any) -> str:
+    """A value (stored, or sent by the client) as the officer's typed text that
+    `dossier_form_data_update` checks: booleans as "true" / "", dates stay ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else ""
+    return str(value)
+
+
+def _form_values(
+    d: Dossier, fields: list[dict[str, Any]], sent: Mapping[str, Any]
+) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Every field's text for the service: the values sent, the others as on record (a
+    partial update). A masked identity number sent back as read keeps the number on record.
+    Returns (values, errors): a field the e-form does not have, a boolean for a field that is
+    not one."""
+    data = d.data or {}
+    known = {f["name"] for f in fields}
+    errors = [
+        {
+            "in": "body",
+            "name": f"values.{name}",
+            "detail": _("Tờ khai không có trường: %(f)s.") % {"f": name},
+        }
+        for name in sent
+        if name not in known
+    ]
+    values: dict[str, str] = {}
+    for f in fields:
+        name, stored = f["name"], data.get(f["name"])
+        if name not in sent:
+            values[name] = _as_text(stored)
+            continue
+        value = sent[name]
+        if isinstance(value, bool) and f["type"] != "boolean":
+            detail = (
+                _("Phải là số nguyên.") if f["type"] == "integer" else _("Phải là chuỗi ký tự.")
+            )
+            errors.append({"in": "body", "name": f"values.{name}", "detail": detail})
+            continue
+        masked_echo = (
+            f["sensitive"]
+            and isinstance(value, str)
+            and stored not in (None, "")
+            and value.strip() == mask_id_number(str(stored))
+        )
+        values[name] = _as_text(stored if masked_echo else value)
+    return values, errors
+
+
+def _invalid_form(errors: list[dict[str, str]]) -> ApiProblem:
+    return ApiProblem(
+        422,
+        _("Tờ khai chưa lưu: %(n)s thông tin chưa hợp lệ.") % {"n": len(errors)},
+        errors=errors,
+    )
+
+
+@api.get(
+    "/dossiers/{code}/form-data",
+    auth=STAFF_AUTH,
+    response={200: FormDataOut, ERRORS_STAFF: Problem},
+    tags=["Hồ sơ"],
+    summary="Tờ khai (dữ liệu biểu mẫu điện tử) của hồ sơ",
+    description=(
+        "Các trường của tờ khai theo thứ tự, giá trị hiện có (số định danh đã che một phần), "
+        "người gọi có cập nhật được không, và những gì mẫu văn bản kết quả còn thiếu."
+    ),
+)
+def dossier_form_data(
+    request: HttpRequest, code: Annotated[Text, Path(max_length=64)]
+) -> dict[str, Any]:
+    who, d = _dossier_or_404(request, code, Scope.DOSSIERS_READ)
+    return _form_data(request, who, d)
+
+
+@api.patch(
+    "/dossiers/{code}/form-data",
+    auth=STAFF_AUTH,
+    response={200: FormDataOut, ERRORS_WRITE: Problem},
+    tags=["Hồ sơ"],
+    summary="Cập nhật tờ khai của hồ sơ (chỉ các trường gửi lên)",
+    description=(
+        "`values`: tên trường → giá trị (chuỗi, số nguyên, true/false; null hoặc chuỗi rỗng "
+        "để xóa); trường không gửi giữ nguyên. `expected_version` là `version` khi đọc; hồ sơ "
+        "đã đổi: 409. Giá trị không hợp lệ: 422, `errors` liệt kê từng trường "
+        "(`values.<tên>`), không có gì được lưu. Không có vai trò tiếp nhận, chuyên viên hoặc "
+        "lãnh đạo tại đơn vị: 403; hồ sơ đã kết thúc hoặc đã lập văn bản kết quả: 422."
+    ),
+)
+def dossier_form_data_update(
+    request: HttpRequest, code: Annotated[Text, Path(max_length=64)], payload: FormDataIn
+) -> dict[str, Any]:
+    who, d = _dossier_or_404(request, code, Scope.DOSSIERS_WRITE)
+    # Refusals (role, state, result issued) before the values: 403 / 422 without `errors`.
+    dossier_selectors.check_form_data_editable(d, who.user)
+    values, errors = _form_values(d, _form_fields(d), payload.values)
+    if errors:
+        raise _invalid_form(errors)
+    try:
+        dossier_services.dossier_form_data_update(
+            dossier=d.pk,
+            user=who.user,
+            values=values,
+            expected_version=payload.expected_version,
+        )
+    except dossier_services.FormDataInvalid as exc:
+        raise _invalid_form(
+            [
+                {"in": "body", "name": f"values.{name}", "detail": str(message)}
+                for name, message in exc.errors.items()
+            ]
+        ) from exc
+    fresh = dossier_selectors.dossier_get_for_user(who.user, d.pk)
+    return _form_data(request, who, fresh)
 
 
 @api.get(

@@ -163,6 +163,31 @@ def _person_kwargs(p: Person) -> dict[str, str]:
     }
 
 
+#: The shared version's e-form (tờ khai): the counter dossiers carry their applicant's data in
+#: it, so `GET /dossiers/{code}/form-data` has personal data to leak. All optional: the
+#: citizen's draft and submission need none of it.
+EFORM = {
+    "title": "Tờ khai thử",
+    "type": "object",
+    "properties": {
+        "ho_ten": {"title": "Họ tên", "type": "string"},
+        "so_dinh_danh": {"title": "Số định danh", "type": "string", "pattern": "^[0-9]{12}$"},
+        "dien_thoai": {"title": "Điện thoại", "type": "string"},
+        "thu_dien_tu": {"title": "Thư điện tử", "type": "string"},
+    },
+    "x-order": ["ho_ten", "so_dinh_danh", "dien_thoai", "thu_dien_tu"],
+}
+
+
+def _form_data(p: Person) -> dict[str, str]:
+    return {
+        "ho_ten": p.name,
+        "so_dinh_danh": p.id_number,
+        "dien_thoai": p.phone,
+        "thu_dien_tu": p.email,
+    }
+
+
 def _build_side(letter: str, province: Unit, version: ProcedureVersion) -> Side:
     tag = {"A": "aaz", "B": "bbq"}[letter]
     name = f"Xã {tag.capitalize()}"
@@ -191,6 +216,7 @@ def _build_side(letter: str, province: Unit, version: ProcedureVersion) -> Side:
             unit=unit,
             procedure=version.procedure,
             provided_component_ids=component_ids,
+            data=_form_data(side.person),
             at=MONDAY,
             **person,
         )
@@ -301,7 +327,9 @@ def world(db: None, settings: Any, tmp_path: Path) -> World:
     settings.MEDIA_ROOT = str(tmp_path / "media")
     province = UnitFactory(code="TINHPQ", name="Tỉnh Thử", kind=UnitKind.PROVINCE)
     procedure = ProcedureFactory(code="ISO.000001")
-    version = ProcedureVersionFactory(procedure=procedure, online_level=OnlineLevel.FULL)
+    version = ProcedureVersionFactory(
+        procedure=procedure, online_level=OnlineLevel.FULL, eform_schema=EFORM
+    )
     # B first: its rows come before A's in id order (and tie on due dates), so a list that
     # filtered B out after paging would rest its first page and cursor on B's rows.
     b = _build_side("B", province, version)
@@ -1063,6 +1091,7 @@ def test_the_world_is_what_the_isolation_test_relies_on(world: World) -> None:
     assert all(d.applicant_id == b.citizen.pk for d in b.online)
     assert Submission.objects.filter(user=b.citizen, idempotency_key=b.draft_key).exists()
     assert Dossier.objects.filter(applicant_id_number=b.person.id_number).count() == 6
+    assert all(d.data == _form_data(b.person) for d in b.dossiers)  # the tờ khai
     if feedback_services is not None:
         assert b.feedback and b.ratings
     if integration_webhooks is not None:
