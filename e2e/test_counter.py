@@ -106,6 +106,7 @@ def test_counter_types_the_to_khai_while_receiving(demo: None, page: Any, consol
         page.keyboard.press("Alt+1")
     bad = page.locator("#intake-eform .f.bad")
     assert bad.count() == 1 and "Ngày, tháng, năm sinh" in bad.inner_text()
+    assert page.evaluate("document.activeElement.name") == "f_ngay_sinh"  # the field to correct
     assert page.input_value("[name=applicant_name]") == "Nguyễn Thị Thu Hà"
     assert page.input_value("[name=f_ho_ten]") == "Nguyễn Thị Thu Hà"
     assert page.locator("#components input[name=components]:checked").count() == boxes.count()

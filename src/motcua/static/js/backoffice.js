@@ -71,10 +71,21 @@
 
   // After a successful intake the dossier page is opened with ?in=<form>: offer the print
   // link straight away (focus, so Enter prints).
+  // A refused intake comes back with messages: focus the first field in error (the applicant's
+  // fields, then the tờ khai), not the procedure search, so the officer corrects it at once.
   document.addEventListener("DOMContentLoaded", function () {
     if (/[?&]in=/.test(window.location.search)) {
       var link = document.querySelector("a[data-print]");
       if (link) link.focus();
+    }
+    var bad = document.querySelector(
+      "#intake-form .has-error input, #intake-form .has-error select, " +
+      "#intake-form .has-error textarea, #intake-eform .bad input, #intake-eform .bad select"
+    );
+    if (bad) {
+      var details = bad.closest("details");
+      if (details) details.open = true;
+      bad.focus();
     }
   });
 })();
