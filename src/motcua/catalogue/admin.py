@@ -171,7 +171,21 @@ class FeeRuleForm(forms.ModelForm):
             "max_amount",
             "legal_ref",
             "exemption",
+            "province",
+            "valid_from",
+            "valid_to",
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problem = rules.fee_line_problem(
+            provincial=data.get("province") is not None,
+            valid_from=data.get("valid_from"),
+            valid_to=data.get("valid_to"),
+        )
+        if problem:
+            self.add_error("valid_to" if data.get("province") else "province", problem)
+        return data
 
 
 class ComponentInline(admin.TabularInline):
@@ -180,9 +194,15 @@ class ComponentInline(admin.TabularInline):
 
 
 class FeeRuleInline(admin.TabularInline):
+    """National lines (no province) and each province's lines from its HĐND resolution, with
+    the resolution's period; the province list offers province units only."""
+
     model = FeeRule
     form = FeeRuleForm
     extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[FeeRule]:
+        return super().get_queryset(request).select_related("province")
 
 
 class StepInline(admin.TabularInline):

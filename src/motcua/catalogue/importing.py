@@ -25,7 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.calendar.constants import LimitUnit
@@ -38,9 +38,10 @@ from motcua.catalogue.constants import (
     ProcedureLevel,
     VersionStatus,
 )
-from motcua.catalogue.models import Procedure, ProcedureVersion
+from motcua.catalogue.models import FeeRule, Procedure, ProcedureVersion
 from motcua.core.errors import DomainError, ValidationReport
 from motcua.organisation.constants import Role, UnitKind
+from motcua.organisation.models import Unit
 
 # ---------------------------------------------------------------------------------------------
 # Entry data (what a file says, validated and typed)
@@ -74,6 +75,10 @@ class FeeRuleData:
     max_amount: Decimal | None = None
     legal_ref: str = ""
     exemption: str = ""
+    # A provincial line: the province's unit code and the period of its HĐND resolution.
+    province: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -85,6 +90,9 @@ class FeeRuleData:
             "max_amount": _num(self.max_amount),
             "legal_ref": self.legal_ref,
             "exemption": self.exemption,
+            "province": self.province,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
         }
 
 
@@ -257,6 +265,9 @@ def version_to_data(version: ProcedureVersion) -> VersionData:
                 max_amount=f.max_amount,
                 legal_ref=f.legal_ref,
                 exemption=f.exemption,
+                province=f.province.code if f.province is not None else None,
+                valid_from=f.valid_from,
+                valid_to=f.valid_to,
             )
             for f in sorted(version.fee_rules.all(), key=lambda f: (f.order, f.pk))
         ],
@@ -273,7 +284,9 @@ def version_to_data(version: ProcedureVersion) -> VersionData:
 
 
 def _with_children(qs: QuerySet[ProcedureVersion]) -> QuerySet[ProcedureVersion]:
-    return qs.prefetch_related("components", "fee_rules", "steps")
+    return qs.prefetch_related(
+        "components", Prefetch("fee_rules", FeeRule.objects.select_related("province")), "steps"
+    )
 
 
 def stored_versions(code: str) -> dict[int, ProcedureVersion]:
@@ -569,6 +582,9 @@ _FEE_KEYS = {
     "max_amount",
     "legal_ref",
     "exemption",
+    "province",
+    "valid_from",
+    "valid_to",
 }
 _STEP_KEYS = {"name", "role", "allotted_amount", "allotted_unit"}
 
@@ -694,10 +710,40 @@ def _read_children(
             c.add(_("“to_quantity” phải lớn hơn hoặc bằng “from_quantity”."))
         legal_ref = c.text(item, "legal_ref", max_len=300)
         exemption = c.text(item, "exemption", max_len=400)
+        province = c.text(item, "province", max_len=32) or None
+        if province is not None and not _is_province(province):
+            c.add(
+                _(
+                    "không có tỉnh, thành phố mã “%(code)s” trong danh sách đơn vị hành chính "
+                    "(nhập đơn vị trước: motcua units import)."
+                )
+                % {"code": province}
+            )
+        fee_from = c.date(item, "valid_from", required=False)
+        fee_to = c.date(item, "valid_to", required=False)
+        problem = rules.fee_line_problem(
+            provincial=province is not None, valid_from=fee_from, valid_to=fee_to
+        )
+        if problem:
+            c.add(problem)
         if len(problems) > before or amount is None:
             ok = False
             continue
-        fees.append(FeeRuleData(name, amount, per, from_q, to_q, max_amount, legal_ref, exemption))
+        fees.append(
+            FeeRuleData(
+                name,
+                amount,
+                per,
+                from_q,
+                to_q,
+                max_amount,
+                legal_ref,
+                exemption,
+                province=province,
+                valid_from=fee_from,
+                valid_to=fee_to,
+            )
+        )
     steps: list[StepData] = []
     for i, item in enumerate(_read_list(problems, obj, "steps", chk), start=1):
         c = _Checker(problems, _line_of(item, chk.line), f"{label}, bước {i}")
@@ -716,6 +762,10 @@ def _read_children(
             continue
         steps.append(StepData(name, role, step_amount, step_unit))
     return components, fees, steps, ok
+
+
+def _is_province(code: str) -> bool:
+    return Unit.objects.filter(code=code, kind=UnitKind.PROVINCE).exists()
 
 
 def _read_json_procedure(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.calendar.constants import LimitUnit
 from motcua.catalogue.constants import ComponentKind, OnlineLevel, ProcedureLevel, VersionStatus
 from motcua.core.models import TimeStampedModel
-from motcua.organisation.constants import Role
+from motcua.organisation.constants import Role, UnitKind
 
 
 class Field(TimeStampedModel):
@@ -139,6 +139,24 @@ class FeeRule(models.Model):
     )
     legal_ref = models.CharField(_("căn cứ"), max_length=300, blank=True)
     exemption = models.CharField(_("miễn, giảm"), max_length=400, blank=True)
+    # A provincial line (the amount set by the province's HĐND resolution, cited in
+    # `legal_ref`): for dossiers of that province's units on a date within valid_from..valid_to,
+    # the province's lines replace the national ones (province NULL). See `fee_rules_for`.
+    province = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("tỉnh, thành phố"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": UnitKind.PROVINCE},
+        help_text=_(
+            "Để trống: mức thu chung. Chọn tỉnh, thành phố: mức thu theo nghị quyết của HĐND "
+            "tỉnh, thay thế các mức thu chung cho hồ sơ của tỉnh đó trong thời gian hiệu lực."
+        ),
+    )
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phí, lệ phí")

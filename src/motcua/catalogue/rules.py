@@ -123,3 +123,18 @@ def overlap_problems(
 
 def format_date(value: dt.date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else _("không thời hạn")
+
+
+def fee_line_problem(
+    *, provincial: bool, valid_from: dt.date | None, valid_to: dt.date | None
+) -> str | None:
+    """A fee line's dates: only a provincial line has its own period (the HĐND resolution's);
+    a national line follows its version."""
+    if not provincial and (valid_from is not None or valid_to is not None):
+        return _(
+            "Chỉ khoản thu theo tỉnh, thành phố mới có thời gian áp dụng riêng; khoản thu chung "
+            "áp dụng theo hiệu lực của phiên bản."
+        )
+    if valid_from is not None and valid_to is not None and valid_to < valid_from:
+        return _("Ngày hết áp dụng phải sau hoặc bằng ngày bắt đầu áp dụng.")
+    return None

@@ -14,10 +14,13 @@ from typing import Any
 
 from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from motcua.catalogue.constants import VersionStatus
-from motcua.catalogue.models import Component, Procedure, ProcedureVersion, ProcessStep
+from motcua.catalogue.models import Component, FeeRule, Procedure, ProcedureVersion, ProcessStep
 from motcua.core.text import search_terms
+from motcua.organisation.models import Unit
+from motcua.organisation.selectors import unit_province
 
 
 def _in_force_q(on: dt.date, prefix: str = "") -> Q:
@@ -173,3 +176,38 @@ def procedure_versions(procedure: Procedure) -> QuerySet[ProcedureVersion]:
     return procedure.versions.order_by("number").prefetch_related(
         "components", "fee_rules", "steps"
     )
+
+
+def _line_applies(line: FeeRule, on: dt.date) -> bool:
+    return (line.valid_from is None or line.valid_from <= on) and (
+        line.valid_to is None or on <= line.valid_to
+    )
+
+
+def fee_rules_for(
+    version: ProcedureVersion, unit: Unit | None = None, on: dt.date | None = None
+) -> list[FeeRule]:
+    """The fee lines charged for a dossier of `unit` on `on` (default: today), in order.
+
+    Lệ phí hộ tịch is set by each province's HĐND (Điều 11 Luật Hộ tịch 2014; Thông tư
+    85/2019/TT-BTC): when the version has lines of `unit`'s province applying on `on`
+    (`valid_from ≤ on ≤ valid_to`, open ends allowed), those lines replace the national ones;
+    otherwise the national lines (no province) apply. Without a unit: the national lines.
+    One query, plus one for the unit's province only when the version has provincial lines."""
+    lines = list(version.fee_rules.order_by("order", "pk"))
+    national = [line for line in lines if line.province_id is None]
+    if unit is None or len(national) == len(lines):
+        return national
+    province = unit_province(unit)
+    if province is None:
+        return national
+    day = on or timezone.localdate()
+    provincial = [
+        line for line in lines if line.province_id == province.pk and _line_applies(line, day)
+    ]
+    return provincial or national
+
+
+def has_provincial_fees(version: ProcedureVersion) -> bool:
+    """Whether some province has its own fee lines on this version."""
+    return version.fee_rules.filter(province__isnull=False).exists()

@@ -40,8 +40,11 @@ from motcua.catalogue.models import (
     ProcedureVersion,
     ProcessStep,
 )
+from motcua.catalogue.selectors import fee_rules_for
 from motcua.core.errors import DomainError
 from motcua.core.text import fold
+from motcua.organisation.constants import UnitKind
+from motcua.organisation.models import Unit
 
 STARTER_CATALOGUE: Final = Path(__file__).parent / "data" / "starter_catalogue.json"
 
@@ -125,8 +128,14 @@ def _replace_children(
                 Component.objects.create(version=version, **values)
         Component.objects.filter(pk__in=[c.pk for c in existing_c[len(components) :]]).delete()
     if fees is not None:
+        provinces = _provinces_by_code({f.province for f in fees if f.province})
         existing_f = list(version.fee_rules.order_by("order", "pk"))
         for i, f in enumerate(fees, start=1):
+            problem = rules.fee_line_problem(
+                provincial=bool(f.province), valid_from=f.valid_from, valid_to=f.valid_to
+            )
+            if problem:
+                raise DomainError(problem)
             fee_values: dict[str, Any] = {
                 "order": i,
                 "name": f.name,
@@ -137,6 +146,9 @@ def _replace_children(
                 "max_amount": f.max_amount,
                 "legal_ref": f.legal_ref,
                 "exemption": f.exemption,
+                "province": provinces[f.province] if f.province else None,
+                "valid_from": f.valid_from,
+                "valid_to": f.valid_to,
             }
             if i <= len(existing_f):
                 FeeRule.objects.filter(pk=existing_f[i - 1].pk).update(**fee_values)
@@ -157,6 +169,19 @@ def _replace_children(
             else:
                 ProcessStep.objects.create(version=version, order=i, **step_values)
         ProcessStep.objects.filter(version=version, order__gt=len(steps)).delete()
+
+
+def _provinces_by_code(codes: set[str]) -> dict[str, Unit]:
+    """The province units with these codes; an unknown code (or a unit that is not a province)
+    is refused."""
+    found = {u.code: u for u in Unit.objects.filter(code__in=codes, kind=UnitKind.PROVINCE)}
+    missing = sorted(codes - set(found))
+    if missing:
+        raise DomainError(
+            _("Không có tỉnh, thành phố mã “%(code)s” trong danh sách đơn vị hành chính.")
+            % {"code": ", ".join(missing)}
+        )
+    return found
 
 
 def _check_version(version: ProcedureVersion) -> None:
@@ -265,6 +290,9 @@ def version_create_draft(
                 max_amount=f.max_amount,
                 legal_ref=f.legal_ref,
                 exemption=f.exemption,
+                province_id=f.province_id,
+                valid_from=f.valid_from,
+                valid_to=f.valid_to,
             )
         for s in previous.steps.all():
             ProcessStep.objects.create(
@@ -361,9 +389,19 @@ def version_publish(*, version: ProcedureVersion, close_previous: bool = False) 
 
 
 def fee_compute(
-    version: ProcedureVersion, *, quantity: int = 1, pages: int | None = None
+    version: ProcedureVersion,
+    *,
+    quantity: int = 1,
+    pages: int | None = None,
+    unit: Unit | None = None,
+    on: dt.date | None = None,
 ) -> Decimal:
-    """The fee (đồng) of a request for `quantity` copies/cases of `pages` pages each.
+    """The fee (đồng) of a request for `quantity` copies/cases of `pages` pages each, to
+    `unit` on `on` (default today).
+
+    The lines are those of `selectors.fee_rules_for`: the lines of the unit's province applying
+    on `on` when the version has some (the amounts of the province's HĐND resolution), else the
+    national lines; without a unit, the national lines.
 
     Lines counted `per`:
     - `case`: once per dossier (e.g. chứng thực chữ ký 10.000 đ/trường hợp);
@@ -376,7 +414,7 @@ def fee_compute(
     """
     if quantity < 1:
         raise DomainError(_("Số bản phải từ 1 trở lên."))
-    lines = list(version.fee_rules.all())
+    lines = fee_rules_for(version, unit, on)
     subtotal: dict[str, Decimal] = {kind: Decimal(0) for kind in FeePer.values}
     caps: dict[str, Decimal] = {}
     for line in lines:

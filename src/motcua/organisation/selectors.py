@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import User, UserKind
 from motcua.core.errors import DomainError, PermissionDenied
-from motcua.organisation.constants import Role, StaffCategory
+from motcua.organisation.constants import Role, StaffCategory, UnitKind
 from motcua.organisation.models import Membership, StaffingQuota, StaffPosition, Unit
 
 # What views pass as `request.user`; anonymous users and citizens simply hold no role.
@@ -158,6 +158,16 @@ def unit_ancestors(unit: Unit) -> QuerySet[Unit]:
     """The unit and the units above it, root first."""
     codes = [code for code in unit.path.split("/") if code]
     return Unit.objects.filter(code__in=codes).order_by("path")
+
+
+def unit_province(unit: Unit) -> Unit | None:
+    """The province (tỉnh, thành phố) the unit belongs to, itself if it is one: the nearest
+    ancestor of kind province on its path, whatever the depth (a commune directly under its
+    province since 01/07/2025, or under a district before). None when there is none."""
+    if unit.kind == UnitKind.PROVINCE:
+        return unit
+    codes = [code for code in unit.path.split("/") if code]
+    return Unit.objects.filter(code__in=codes, kind=UnitKind.PROVINCE).order_by("-path").first()
 
 
 def _predecessor_history_ids(start: set[int]) -> set[int]:

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalogue.services import fee_compute
@@ -51,8 +52,10 @@ def amount_due(dossier: Dossier) -> AmountDue | None:
       unless paid since that notice.
     - Otherwise the fee of the procedure version the dossier was submitted under, computed from
       its fee rules (`catalogue.services.fee_compute`, `quantity` = the dossier's copies),
-      once per dossier. Nothing when the fee is zero, depends on a page count that is not
-      known yet, or the dossier is closed.
+      once per dossier; the lines of the dossier's province in force on the day it was
+      received (or submitted; today when neither) replace the national ones when the version
+      has some (`catalogue.selectors.fee_rules_for`). Nothing when the fee is zero, depends
+      on a page count that is not known yet, or the dossier is closed.
     """
     if dossier.state in TERMINAL_STATES or dossier.state == State.DRAFT:
         return None
@@ -60,8 +63,14 @@ def amount_due(dossier: Dossier) -> AmountDue | None:
         return _obligation_due(dossier)
     if Payment.objects.filter(dossier=dossier, state=PaymentState.PAID).exists():
         return None
+    filed_at = dossier.received_at or dossier.submitted_at
     try:
-        fee = fee_compute(dossier.procedure_version, quantity=max(dossier.copies, 1))
+        fee = fee_compute(
+            dossier.procedure_version,
+            quantity=max(dossier.copies, 1),
+            unit=dossier.unit,
+            on=timezone.localdate(filed_at) if filed_at else None,
+        )
     except DomainError:  # page-based fee: the officer notifies the amount
         return None
     if fee <= 0:

@@ -24,7 +24,13 @@ from django.utils.translation import gettext_lazy
 from motcua.calendar.constants import LimitUnit
 from motcua.catalogue.constants import FeePer, OnlineLevel
 from motcua.catalogue.models import Component, FeeRule, Field, Procedure, ProcedureVersion
-from motcua.catalogue.selectors import procedure_search, procedures_in_force, version_in_force
+from motcua.catalogue.selectors import (
+    fee_rules_for,
+    has_provincial_fees,
+    procedure_search,
+    procedures_in_force,
+    version_in_force,
+)
 from motcua.catalogue.services import fee_compute
 from motcua.core.errors import DomainError
 from motcua.core.text import compact_upper, search_terms
@@ -137,6 +143,9 @@ class ProcedurePage:
     units: list[Unit]
     life_events: list[tuple[str, str]]
     eform_title: str
+    # Some provinces have their own amounts (HĐND resolutions): the lines shown are the
+    # national ones and the amount due depends on the province where the dossier is filed.
+    fee_by_province: bool = False
 
 
 def time_limit_text(version: ProcedureVersion) -> str:
@@ -190,7 +199,7 @@ def procedure_page(code: str, on: dt.date | None = None) -> ProcedurePage | None
     version = version_in_force(procedure, on)
     if version is None:
         return None
-    rules = list(version.fee_rules.order_by("order"))
+    rules = fee_rules_for(version)  # no unit chosen yet: the national lines
     total: Decimal | None
     try:
         total = fee_compute(version, quantity=1) if rules else Decimal(0)
@@ -204,6 +213,7 @@ def procedure_page(code: str, on: dt.date | None = None) -> ProcedurePage | None
         components=list(version.components.order_by("order")),
         fee_lines=_fee_lines(rules),
         fee_total=total,
+        fee_by_province=has_provincial_fees(version),
         online_level=level,
         online_label=str(OnlineLevel(level).label),
         can_submit_online=level in ONLINE_LEVELS,

@@ -3,22 +3,26 @@ the sandbox provider, signed callbacks, idempotency, receipts."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.core import mail
+from tests.factories import UnitFactory
 
 from motcua.catalogue.models import FeeRule
 from motcua.core.errors import DomainError, PermissionDenied
 from motcua.dossiers import services as dos
 from motcua.dossiers.constants import State
+from motcua.organisation.constants import UnitKind
+from motcua.organisation.models import Unit
 from motcua.payments import selectors, services
 from motcua.payments.constants import PaymentState
 from motcua.payments.models import Payment
 from motcua.payments.providers import InvalidCallback, sandbox_signed
 from motcua.portal.notify import LoggingSmsBackend
-from motcua.portal.tests.conftest import in_process, login, submitted
+from motcua.portal.tests.conftest import in_process, login, received, submitted
 
 # ---------------------------------------------------------------------------------------------
 # Amount due, from the fee rules of the dossier's procedure version
@@ -89,6 +93,55 @@ def test_amount_due_comes_from_the_fee_rules(
     assert (due.amount if due else None) == expected, source
     if due:
         assert due.basis == "rules"
+
+
+#: (legal source, the province's line (amount, valid_from, valid_to), amount due)
+PROVINCIAL_FEE_TABLE = [
+    (
+        "Điều 11 Luật Hộ tịch 2014; Thông tư 85/2019/TT-BTC: the province's HĐND resolution in "
+        "force replaces the catalogue's national amount",
+        (5000, dt.date(2020, 1, 1), None),
+        5000,
+    ),
+    (
+        "A resolution that takes effect after the dossier was filed does not apply",
+        (5000, dt.date(2099, 1, 1), None),
+        8000,
+    ),
+    (
+        "A resolution that ended before the dossier was filed does not apply",
+        (5000, dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+        8000,
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "line", "expected"), PROVINCIAL_FEE_TABLE)
+def test_amount_due_uses_the_lines_of_the_dossiers_province(
+    commune, birth, citizen, source, line, expected
+):
+    province = UnitFactory(code="P31", name="Thành phố Hải Phòng", kind=UnitKind.PROVINCE)
+    Unit.objects.filter(pk=commune.unit.pk).update(
+        parent=province, path=f"{province.path}{commune.unit.code}/"
+    )
+    other = UnitFactory(code="P01", name="Thành phố Hà Nội", kind=UnitKind.PROVINCE)
+    amount, valid_from, valid_to = line
+    FeeRule.objects.create(
+        version=birth,
+        order=2,
+        name="Lệ phí đăng ký khai sinh quá hạn (Hải Phòng)",
+        amount=Decimal(amount),
+        province=province,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    FeeRule.objects.create(
+        version=birth, order=3, name="Lệ phí (Hà Nội)", amount=Decimal(1000), province=other
+    )
+    commune.unit.refresh_from_db()
+    d = received(commune, birth, citizen)
+    due = selectors.amount_due(d)
+    assert due is not None and (due.amount, due.basis) == (expected, "rules"), source
 
 
 def test_financial_obligation_amount_is_the_notified_one(commune, birth, citizen):
